@@ -1,0 +1,89 @@
+"""motcua — Một cửa số: the digital one-stop desk."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.config import FEATURES, load_config
+from app.crypto import FieldCipher
+from app.errors import register_errors
+from app.extensions import babel, csrf, db, limiter
+from app.i18n import register_i18n
+from app.instance import DATA_KEY_FILE, HMAC_KEY_FILE, SECRET_FILE, ensure_instance, resolve_instance_path
+from app.keys import KeyRing
+from app.logconfig import configure_logging
+from app.navigation import nav_items, register_nav
+from app.security import register_security
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+__all__ = ["create_app", "babel"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: config → instance secrets → extensions → features."""
+    overrides = dict(config or {})
+    instance_path = resolve_instance_path(overrides.pop("INSTANCE_PATH", None))
+    app = Flask(__name__, instance_path=str(instance_path),
+                template_folder=str(REPO_DIR / "templates"), static_folder="static")
+    settings = load_config(instance_path, overrides)
+    secrets_found = ensure_instance(instance_path)
+    if not settings.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = secrets_found[SECRET_FILE].decode()
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
+    app.config["PERMANENT_SESSION_LIFETIME"] = settings["SESSION_HOURS"] * 3600
+    app.config["RATELIMIT_ENABLED"] = True
+    app.extensions["motcua.cipher"] = FieldCipher(secrets_found[DATA_KEY_FILE],
+                                                  secrets_found[HMAC_KEY_FILE])
+    app.extensions["motcua.keyring"] = KeyRing(instance_path / "keys")
+    configure_logging(settings["LOG_FORMAT"], settings["LOG_LEVEL"])
+    register_extensions(app)
+    register_security(app)
+    register_i18n(app)
+    register_errors(app)
+    register_features(app)
+    app.jinja_env.globals["nav_items"] = nav_items
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_features(app: Flask) -> None:
+    """Each ``app/<feature>/blueprint.py`` exposes ``bp`` (and may expose ``init_app(app)``);
+    each ``app/<feature>/cli.py`` exposes ``commands`` (click commands added to ``motcua``)."""
+    from app.cli import CORE_COMMANDS
+
+    for command in CORE_COMMANDS:
+        app.cli.add_command(command)
+    for name in FEATURES:
+        if importlib.util.find_spec(f"app.{name}") is None:
+            continue
+        if importlib.util.find_spec(f"app.{name}.blueprint") is not None:
+            module = importlib.import_module(f"app.{name}.blueprint")
+            app.register_blueprint(module.bp)
+            register_nav(app, list(getattr(module, "NAV", [])))
+            if hasattr(module, "init_app"):
+                module.init_app(app)
+        if importlib.util.find_spec(f"app.{name}.cli") is not None:
+            for command in importlib.import_module(f"app.{name}.cli").commands:
+                app.cli.add_command(command)
+
+
+def cipher(app: Flask) -> FieldCipher:
+    found: FieldCipher = app.extensions["motcua.cipher"]
+    return found
+
+
+def keyring(app: Flask) -> KeyRing:
+    found: KeyRing = app.extensions["motcua.keyring"]
+    return found

@@ -1,0 +1,1 @@
+"""Administration: staff accounts, agency settings, the audit log."""

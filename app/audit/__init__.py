@@ -1,0 +1,1 @@
+"""Audit log: every staff or client action, append-only and hash-chained."""

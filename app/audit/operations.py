@@ -1,0 +1,105 @@
+"""Recording and verifying audit entries (no Flask: callers pass the session and the actor).
+
+Writers first ``UPDATE audit_head``: on PostgreSQL that locks the row, on SQLite it takes the
+write lock, so concurrent requests append one after another and the chain never forks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.models.audit import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+_HEAD_ID = 1
+
+
+def _canonical(seq: int, at: datetime, actor: str, action: str, target: str,
+               details: dict[str, Any], ip: str, prev_hash: str) -> bytes:
+    body = {"seq": seq, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": actor, "action": action, "target": target, "details": details, "ip": ip,
+            "prev": prev_hash}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str).encode("utf-8")
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(_canonical(entry.seq, entry.at, entry.actor, entry.action,
+                                     entry.target, entry.details, entry.ip,
+                                     entry.prev_hash)).hexdigest()
+
+
+def ensure_head(session: Session) -> None:
+    if session.get(AuditHead, _HEAD_ID) is None:
+        session.add(AuditHead(id=_HEAD_ID, seq=0, last_hash=GENESIS))
+        session.flush()
+
+
+def record(session: Session, *, actor: str, action: str, target: str = "",
+           details: dict[str, Any] | None = None, ip: str = "",
+           at: datetime | None = None) -> AuditEntry:
+    """Append one entry in the caller's transaction (flushes; the request commits)."""
+    ensure_head(session)
+    seq, prev_hash = session.execute(
+        update(AuditHead).where(AuditHead.id == _HEAD_ID)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.last_hash)
+    ).one()
+    clean = json.loads(json.dumps(details or {}, default=str))
+    entry = AuditEntry(seq=seq, at=at or datetime.now(UTC), actor=actor[:128],
+                       action=action[:64], target=target[:128], details=clean, ip=ip[:64],
+                       prev_hash=prev_hash, hash="")
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    session.execute(update(AuditHead).where(AuditHead.id == _HEAD_ID)
+                    .values(last_hash=entry.hash))
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """Result of walking the chain: ``first_bad`` is the first tampered sequence number."""
+
+    entries: int
+    first_bad: int | None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad is None
+
+
+def verify_chain(session: Session, batch: int = 1000) -> ChainCheck:
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    last_seq = 0
+    while True:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.seq > last_seq)
+                               .order_by(AuditEntry.seq).limit(batch)).all()
+        if not rows:
+            break
+        for entry in rows:
+            count += 1
+            if entry.seq != expected_seq:
+                return ChainCheck(count, expected_seq, "entry missing")
+            if entry.prev_hash != prev:
+                return ChainCheck(count, entry.seq, "link to previous entry broken")
+            if entry_hash(entry) != entry.hash:
+                return ChainCheck(count, entry.seq, "entry content altered")
+            prev = entry.hash
+            expected_seq += 1
+            last_seq = entry.seq
+    head = session.get(AuditHead, _HEAD_ID)
+    if head is not None and (head.seq != last_seq or head.last_hash != prev):
+        return ChainCheck(count, last_seq + 1 if head.seq > last_seq else last_seq,
+                          "entries removed from the end")
+    return ChainCheck(count, None)

@@ -1,0 +1,92 @@
+"""Database engine and the request-scoped session (plain SQLAlchemy 2, no Flask-SQLAlchemy).
+
+One session per request (or CLI command): routes and operations use ``db.session``; the request
+commits once at the end of the handler; the session is removed when the app context ends.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+_EXT_KEY = "motcua.db"
+
+
+class _Bound:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.session = scoped_session(sessionmaker(bind=engine, expire_on_commit=False))
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (psycopg2 is not a dependency)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Engine with the pragmas we rely on: SQLite gets WAL, foreign keys and a busy timeout."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (see "begin" below).
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """Binds an engine and a scoped session to each app (tests create several apps)."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        bound = _Bound(engine)
+        app.extensions[_EXT_KEY] = bound
+
+        @app.teardown_appcontext
+        def _remove_session(_exc: BaseException | None) -> None:
+            bound.session.remove()
+
+    @staticmethod
+    def _bound() -> _Bound:
+        bound: _Bound = current_app.extensions[_EXT_KEY]
+        return bound
+
+    @property
+    def session(self) -> Session:
+        return self._bound().session()
+
+    @property
+    def engine(self) -> Engine:
+        return self._bound().engine
+
+    def dispose(self, app: Flask) -> None:
+        bound: _Bound | None = app.extensions.get(_EXT_KEY)
+        if bound is not None:
+            bound.session.remove()
+            bound.engine.dispose()

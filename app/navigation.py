@@ -1,0 +1,55 @@
+"""The staff menu: each feature's blueprint module may define ``NAV`` (a list of NavItem)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.models.staff import Role, Staff
+
+_EXT_KEY = "motcua.nav"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Any  # lazy string
+    description: Any = ""
+    role: Role = Role.OFFICER
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    url: str
+    prefix: str
+    label: str
+    description: str
+
+
+CORE_NAV = [
+    NavItem("admin.staff_list", _l("Cán bộ"), _l("Tài khoản và vai trò"), Role.ADMIN, 90),
+    NavItem("admin.agency", _l("Cơ quan"), _l("Tên, mã cơ quan, địa chỉ"), Role.ADMIN, 91),
+    NavItem("admin.audit", _l("Nhật ký"), _l("Nhật ký thao tác, kiểm tra toàn vẹn"),
+            Role.SUPERVISOR, 92),
+]
+
+
+def register_nav(app: Flask, items: list[NavItem]) -> None:
+    app.extensions.setdefault(_EXT_KEY, list(CORE_NAV)).extend(items)
+
+
+def nav_items(staff: Staff | None) -> list[ShownItem]:
+    if staff is None:
+        return []
+    items = sorted(current_app.extensions.get(_EXT_KEY, CORE_NAV), key=lambda i: i.order)
+    shown = []
+    for item in items:
+        if item.endpoint in current_app.view_functions and staff.has_role(item.role):
+            url = url_for(item.endpoint)
+            prefix = "/" + url.strip("/").split("/", 1)[0] if url != "/" else "/"
+            shown.append(ShownItem(url, prefix, str(item.label), str(item.description)))
+    return shown

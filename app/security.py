@@ -1,0 +1,180 @@
+"""Who is signed in, who may do what, and the headers every response carries.
+
+Access is default-deny: every endpoint needs a signed-in officer unless its view is marked
+:func:`public` (or its blueprint :func:`public_blueprint`, e.g. the API, which checks bearer
+tokens itself). :func:`requires` raises the bar to supervisor or admin.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.extensions import db
+from app.models.staff import Role, Staff
+
+F = TypeVar("F", bound=Callable[..., Any])
+_PUBLIC_ATTR = "_motcua_public"
+_ROLE_ATTR = "_motcua_role"
+_public_blueprints: set[str] = set()
+SESSION_STAFF = "staff_id"
+SESSION_VERSION = "sv"
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without a staff session."""
+    setattr(view, _PUBLIC_ATTR, True)
+    return view
+
+
+def public_blueprint(bp: Blueprint) -> Blueprint:
+    """Every view of ``bp`` handles its own authentication (public pages, bearer-token API)."""
+    _public_blueprints.add(bp.name)
+    return bp
+
+
+def requires(role: Role) -> Callable[[F], F]:
+    """Require at least ``role`` (officer < supervisor < admin) for this view."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            staff = current_staff()
+            if staff is None:
+                return _to_login()
+            if not staff.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        setattr(guarded, _ROLE_ATTR, role)
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def current_staff() -> Staff | None:
+    """The signed-in, active staff member of this request, or None."""
+    if "_motcua_staff" not in g:
+        g._motcua_staff = _load_staff()
+    staff: Staff | None = g._motcua_staff
+    return staff
+
+
+def _load_staff() -> Staff | None:
+    staff_id = session.get(SESSION_STAFF)
+    if not isinstance(staff_id, int):
+        return None
+    staff = db.session.get(Staff, staff_id)
+    if staff is None or not staff.active or session.get(SESSION_VERSION) != staff.session_version:
+        session.clear()
+        return None
+    return staff
+
+
+def sign_in(staff: Staff) -> None:
+    session.clear()
+    session.permanent = True
+    session[SESSION_STAFF] = staff.id
+    session[SESSION_VERSION] = staff.session_version
+    g._motcua_staff = staff
+
+
+def sign_out() -> None:
+    session.clear()
+    g._motcua_staff = None
+
+
+def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
+    if endpoint is None or endpoint == "static":
+        return True
+    if endpoint.split(".", 1)[0] in _public_blueprints and "." in endpoint:
+        return True
+    view = app.view_functions.get(endpoint)
+    return bool(view is not None and getattr(view, _PUBLIC_ATTR, False))
+
+
+def required_role(app: Flask, endpoint: str) -> Role | None:
+    """The role an endpoint needs (None for public ones); used by tests that walk the URL map."""
+    if is_public_endpoint(app, endpoint):
+        return None
+    view = app.view_functions.get(endpoint)
+    return getattr(view, _ROLE_ATTR, Role.OFFICER)
+
+
+def _to_login() -> Response:
+    if request.path.startswith("/api/"):
+        abort(401)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _enforce_login() -> Response | None:
+    if is_public_endpoint(current_app, request.endpoint):
+        return None
+    if current_staff() is None:
+        return _to_login()
+    return None
+
+
+def csp_nonce() -> str:
+    if "_motcua_nonce" not in g:
+        g._motcua_nonce = secrets.token_urlsafe(16)
+    nonce: str = g._motcua_nonce
+    return nonce
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def content_security_policy(nonce: str, form_targets: str = "") -> str:
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{nonce}'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        f"form-action 'self'{(' ' + form_targets) if form_targets else ''}",
+    ])
+
+
+def _set_headers(response: Response) -> Response:
+    issuer = _origin(current_app.config.get("OIDC_ISSUER") or "")
+    response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), issuer)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if current_staff() is not None:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def register_security(app: Flask) -> None:
+    hops = app.config["PROXY_FIX"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,  # type: ignore[method-assign]
+                                x_port=hops, x_prefix=hops)
+    https = app.config["PUBLIC_BASE_URL"].startswith("https://")
+    app.config.update(
+        SESSION_COOKIE_NAME="motcua_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=https,
+    )
+    app.before_request(_enforce_login)
+    app.after_request(_set_headers)
+    app.jinja_env.globals.update(csp_nonce=csp_nonce, current_staff=current_staff, Role=Role)
