@@ -152,7 +152,7 @@ def serve(host: str, port: int, workers: int, no_migrate: bool) -> None:
     if not no_migrate:
         upgrade(config["DATABASE_URL"])
     has_staff = db.session.query(Staff.id).first() is not None
-    db.session.remove()
+    db.remove_session()
     db.engine.dispose()
     click.echo(f"motcua: http://{host}:{port}  (database: {_safe_url(config['DATABASE_URL'])})")
     if not has_staff:
@@ -176,6 +176,9 @@ def _run_gunicorn(host: str, port: int, workers: int) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            # No shared control socket in $HOME: several servers on one host must not collide.
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             from app import create_app

@@ -85,6 +85,9 @@ class Database:
     def engine(self) -> Engine:
         return self._bound().engine
 
+    def remove_session(self) -> None:
+        self._bound().session.remove()
+
     def dispose(self, app: Flask) -> None:
         bound: _Bound | None = app.extensions.get(_EXT_KEY)
         if bound is not None:

@@ -105,7 +105,7 @@ def _html(status: int, detail: str = "") -> tuple[str, int]:
 def _handle_http(exc: HTTPException) -> Any:
     status = exc.code or 500
     detail = exc.description if status in {400, 413, 415} and exc.description else ""
-    response = problem(status, detail) if wants_json() else _html(status, detail)
+    response: Any = problem(status, detail) if wants_json() else _html(status, detail)
     if status == 429:
         retry = getattr(exc, "retry_after", None) or 60
         if isinstance(response, Response):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.keys import KeyRing
 
-SECRET_FILE = "secret_key"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 DATA_KEY_FILE = "data.key"
 HMAC_KEY_FILE = "hmac.key"
 

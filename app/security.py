@@ -13,7 +13,18 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import db
@@ -107,7 +118,7 @@ def required_role(app: Flask, endpoint: str) -> Role | None:
     return getattr(view, _ROLE_ATTR, Role.OFFICER)
 
 
-def _to_login() -> Response:
+def _to_login() -> Any:
     if request.path.startswith("/api/"):
         abort(401)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

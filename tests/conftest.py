@@ -130,7 +130,7 @@ def make_staff(app: Flask) -> StaffMaker:
 
 @pytest.fixture
 def login(client: FlaskClient, make_staff: StaffMaker) -> Callable[..., str]:
-    """``login("officer")`` creates a staff member with that role and signs in; returns the username."""
+    """``login("officer")`` creates a staff member with that role, signs in, returns the name."""
 
     def _login(role: str = "officer", username: str | None = None) -> str:
         name, password = make_staff(role=role, username=username)

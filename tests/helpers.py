@@ -12,7 +12,8 @@ from app.auth.operations import create_staff
 from app.extensions import db
 from app.models.staff import Role
 
-_CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+_CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"'
+                      r'|value="([^"]+)"[^>]*name="csrf_token"')
 
 
 def csrf_from(html: str) -> str:

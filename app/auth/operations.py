@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
-from flask_babel import lazy_gettext as _l
 
 from app.audit.operations import record
 from app.auth.passwords import PasswordError, hash_password, needs_rehash, verify_password
@@ -41,7 +40,8 @@ def normalise_username(username: str) -> str:
 def validate_username(username: str) -> str:
     name = normalise_username(username)
     if not USERNAME_RE.fullmatch(name):
-        raise AppError(_l("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch; 3–64 ký tự."),
+        raise AppError(_l("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch; "
+                          "3–64 ký tự."),
                        code="bad_username", field="username")
     return name
 

@@ -8,7 +8,8 @@ from flask import Flask
 pytestmark = pytest.mark.browser
 
 
-def test_officer_logs_in_and_sees_vietnamese_home(app: Flask, live_server, page, make_staff) -> None:
+def test_officer_logs_in_and_sees_vietnamese_home(app: Flask, live_server, page,
+                                                 make_staff) -> None:
     name, password = make_staff("officer", username="can.bo.mot")
     page.goto(f"{live_server.url}/")
     assert "/auth/login" in page.url

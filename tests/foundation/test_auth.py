@@ -99,5 +99,6 @@ def test_password_is_hashed_with_argon2(app: Flask, make_staff) -> None:
     name, password = make_staff("officer")
     with app.app_context():
         stored = db.session.query(Staff).filter_by(username=name).one().password_hash
-    assert stored and stored.startswith("$argon2id$")
+    assert stored
+    assert stored.startswith("$argon2id$")
     assert password not in stored

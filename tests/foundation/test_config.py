@@ -56,8 +56,8 @@ def test_bad_instance_file_is_reported(tmp_path: Path) -> None:
         load_config(tmp_path, environ={})
 
 
-def test_first_run_generates_private_secrets_and_keeps_them(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_run_generates_private_secrets_and_keeps_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MOTCUA_SECRET_KEY", raising=False)
     instance = tmp_path / "inst"
     app = create_app({"INSTANCE_PATH": str(instance)})

@@ -55,8 +55,11 @@ def test_keys_rotate_keeps_old_keys_published(runner: FlaskCliRunner) -> None:
 def test_logs_never_carry_ids_or_secrets() -> None:
     line = redact("citizen 001203004567 token=abc.def password: hunter2 cmnd 123456789 "
                   "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.sig")
-    assert "001203004567" not in line and "001******567" in line
-    assert "hunter2" not in line and "abc.def" not in line and "123456789" not in line
+    assert "001203004567" not in line
+    assert "001******567" in line
+    assert "hunter2" not in line
+    assert "abc.def" not in line
+    assert "123456789" not in line
     assert "eyJhbGci" not in line
 
 

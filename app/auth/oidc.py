@@ -1,0 +1,250 @@
+"""Staff single sign-on with OpenID Connect (authorization code + PKCE, via Authlib's client).
+
+Authlib keeps ``state``, ``nonce`` and the PKCE verifier in the signed session and validates the
+ID token (signature against the provider's JWKS, issuer, audience, expiry, nonce). motcua adds the
+parts that are its own: reading the role claim from the ID token *or* userinfo, mapping it to a
+staff role, provisioning, and RP-initiated logout. Nothing talks to the provider before the first
+sign-in (discovery is fetched lazily), and Authlib, requests and joserfc are imported only when
+SSO is configured, to keep start-up quick.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from app.audit.operations import record
+from app.auth.forms import LogoutForm
+from app.auth.oidc_accounts import OidcAccountRefused, staff_for_subject
+from app.auth.oidc_roles import (
+    NoMappedRole,
+    RoleMapError,
+    map_role,
+    merged_role_values,
+    parse_role_map,
+)
+from app.config import ConfigError
+from app.extensions import db
+from app.models.staff import Role
+from app.security import current_staff, public, sign_in, sign_out
+from app.web import client_ip
+
+log = logging.getLogger(__name__)
+bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")
+_EXT_KEY = "motcua.oidc"
+_ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 - a session key name, not a secret
+PROVIDER_NAME = "province"
+HTTP_TIMEOUT_S = 10
+
+
+class SignInRefused(Exception):
+    """Raised when the provider's answer cannot sign anyone in; ``code`` picks the message."""
+
+    def __init__(self, code: str, status: int = 400) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status
+
+
+def init_app(app: Flask) -> None:
+    """Register the provider client for ``app`` when an issuer is configured (no network here)."""
+    issuer = app.config.get("OIDC_ISSUER") or ""
+    if not issuer:
+        return
+    try:
+        app.extensions["motcua.oidc_role_map"] = parse_role_map(app.config["OIDC_ROLE_MAP"])
+    except RoleMapError as exc:
+        raise ConfigError("OIDC_ROLE_MAP", str(exc)) from exc
+    if not app.config["OIDC_CLIENT_ID"]:
+        raise ConfigError("OIDC_CLIENT_ID", "required when OIDC_ISSUER is set")
+    if "openid" not in app.config["OIDC_SCOPES"].split():
+        raise ConfigError("OIDC_SCOPES", "must include openid")
+    from authlib.integrations.flask_client import OAuth
+
+    oauth = OAuth(app)
+    oauth.register(
+        PROVIDER_NAME,
+        client_id=app.config["OIDC_CLIENT_ID"],
+        client_secret=app.config["OIDC_CLIENT_SECRET"] or None,
+        server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
+        client_kwargs={"scope": app.config["OIDC_SCOPES"], "code_challenge_method": "S256",
+                       "timeout": HTTP_TIMEOUT_S},
+    )
+    app.extensions[_EXT_KEY] = oauth
+
+
+def enabled() -> bool:
+    return _EXT_KEY in current_app.extensions
+
+
+def _client() -> Any:
+    if not enabled():
+        abort(404)
+    return current_app.extensions[_EXT_KEY].create_client(PROVIDER_NAME)
+
+
+def _external(endpoint: str) -> str:
+    """Absolute URL on the configured public base (the redirect URI registered at the provider)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint)
+
+
+@bp.route("/login")
+@public
+def login() -> Response:
+    response: Response = _client().authorize_redirect(
+        _external("oidc.callback"), nonce=secrets.token_urlsafe(24))
+    return response
+
+
+def _validated_sign_in() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Exchange the code; return (ID token claims, userinfo) or raise SignInRefused."""
+    import requests
+    from authlib.integrations.base_client.errors import OAuthError
+    from joserfc.errors import JoseError
+
+    client = _client()
+    try:
+        token = client.authorize_access_token()
+        metadata = client.load_server_metadata()
+    except (OAuthError, JoseError) as exc:
+        log.info("OIDC callback refused: %s", type(exc).__name__)
+        raise SignInRefused("oidc_invalid_response") from exc
+    except (requests.RequestException, ValueError) as exc:
+        log.warning("OIDC provider unreachable or malformed: %s", type(exc).__name__)
+        raise SignInRefused("oidc_provider_unavailable", 502) from exc
+    if metadata.get("issuer", "").rstrip("/") != current_app.config["OIDC_ISSUER"].rstrip("/"):
+        raise SignInRefused("oidc_invalid_response")
+    claims = token.get("userinfo")
+    if not claims or not claims.get("sub"):  # no validated ID token came back
+        raise SignInRefused("oidc_invalid_response")
+    userinfo: dict[str, Any] = {}
+    if metadata.get("userinfo_endpoint"):
+        try:
+            userinfo = dict(client.userinfo(token=token))
+        except (OAuthError, requests.RequestException, ValueError) as exc:
+            raise SignInRefused("oidc_provider_unavailable", 502) from exc
+        if userinfo.get("sub") != claims["sub"]:  # OIDC Core 5.3.4
+            raise SignInRefused("oidc_invalid_response")
+    session[_ID_TOKEN_KEY] = token.get("id_token")
+    return dict(claims), userinfo
+
+
+@bp.route("/callback")
+@public
+def callback() -> Response | tuple[str, int]:
+    ip = client_ip()
+    try:
+        claims, userinfo = _validated_sign_in()
+        values = merged_role_values(current_app.config["OIDC_ROLES_CLAIM"], claims, userinfo)
+        role = Role(map_role(values, current_app.extensions["motcua.oidc_role_map"]))
+        staff = staff_for_subject(db.session, subject=str(claims["sub"]), role=role,
+                                  claims={**userinfo, **claims},
+                                  provision=current_app.config["OIDC_PROVISION"], ip=ip)
+    except NoMappedRole:
+        record(db.session, actor=f"oidc:{str(claims.get('sub', ''))[:64]}",
+               action="login.oidc.no_role", ip=ip)
+        db.session.commit()
+        return _refused("oidc_no_mapped_role", 403)
+    except OidcAccountRefused as exc:
+        db.session.commit()  # keep the audit entry
+        return _refused(exc.code, 403)
+    except SignInRefused as exc:
+        record(db.session, actor="anon", action="login.oidc.refused",
+               details={"code": exc.code}, ip=ip)
+        db.session.commit()
+        return _refused(exc.code, exc.status)
+    db.session.commit()
+    id_token = session.get(_ID_TOKEN_KEY)
+    sign_in(staff)  # a fresh session: nothing from before the sign-in survives
+    session[_ID_TOKEN_KEY] = id_token
+    return redirect(url_for("home.index"))
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "oidc_no_mapped_role": _("Tài khoản của bạn tại hệ thống định danh của tỉnh chưa được "
+                                 "giao vai trò nào trong Một cửa số. Hãy liên hệ quản trị viên."),
+        "oidc_not_provisioned": _("Tài khoản này chưa được đăng ký trong Một cửa số. Hãy liên hệ "
+                                  "quản trị viên."),
+        "oidc_account_disabled": _("Tài khoản này đã bị khóa trong Một cửa số."),
+        "oidc_invalid_response": _("Phản hồi đăng nhập không hợp lệ hoặc đã được dùng. Hãy đăng "
+                                   "nhập lại từ đầu."),
+        "oidc_provider_unavailable": _("Không liên lạc được với hệ thống định danh. Hãy thử lại "
+                                       "sau."),
+    }
+
+
+def _refused(code: str, status: int) -> tuple[str, int]:
+    sign_out()
+    message = _messages().get(code, _messages()["oidc_invalid_response"])
+    return render_template("auth/oidc_refused.html", code=code, message=message), status
+
+
+def end_session_redirect() -> Response | None:
+    """Sign out locally and, if the provider supports it, at the provider too.
+
+    Call after recording the logout; returns the redirect to the provider's end-session endpoint,
+    or None when the staff member did not sign in through the provider (or it has no such
+    endpoint).
+    """
+    import requests
+
+    id_token = session.get(_ID_TOKEN_KEY)
+    sign_out()
+    if not id_token or not enabled():
+        return None
+    client = _client()
+    try:
+        if not client.load_server_metadata().get("end_session_endpoint"):
+            return None
+    except (requests.RequestException, ValueError):
+        return None
+    response: Response = client.logout_redirect(
+        post_logout_redirect_uri=_external("oidc.logged_out"), id_token_hint=id_token,
+        client_id=current_app.config["OIDC_CLIENT_ID"])
+    return response
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout() -> Response:
+    """Sign out here and at the provider (CSRF-protected like the local logout)."""
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("home.index"))
+    staff = current_staff()
+    if staff is not None:
+        record(db.session, actor=f"staff:{staff.username}", action="logout", ip=client_ip())
+        db.session.commit()
+    return end_session_redirect() or redirect(url_for("auth.login"))
+
+
+@bp.route("/logged-out")
+@public
+def logged_out() -> Response:
+    """Where the provider sends the browser back after ending its session."""
+    from authlib.integrations.base_client.errors import OAuthError
+
+    if enabled():
+        try:
+            _client().validate_logout_response()
+        except OAuthError:
+            pass  # a stale or forged state only means we show the login page without a message
+        else:
+            flash(_("Đã đăng xuất khỏi Một cửa số và hệ thống định danh."), "info")
+    return redirect(url_for("auth.login"))
