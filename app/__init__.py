@@ -15,14 +15,20 @@ from app.crypto import FieldCipher
 from app.errors import register_errors
 from app.extensions import babel, csrf, db, limiter
 from app.i18n import register_i18n
-from app.instance import DATA_KEY_FILE, HMAC_KEY_FILE, SECRET_FILE, ensure_instance, resolve_instance_path
+from app.instance import (
+    DATA_KEY_FILE,
+    HMAC_KEY_FILE,
+    SECRET_FILE,
+    ensure_instance,
+    resolve_instance_path,
+)
 from app.keys import KeyRing
 from app.logconfig import configure_logging
 from app.navigation import nav_items, register_nav
 from app.security import register_security
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-__all__ = ["create_app", "babel"]
+__all__ = ["babel", "create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
