@@ -11,7 +11,7 @@ import importlib.util
 from app.models.base import Base
 
 MODULES = ("staff", "agency", "audit", "procedure", "dossier", "activation", "api_client",
-           "verification", "trust", "rating")
+           "verification", "trust", "rating", "desk_calendar")
 
 
 def load_all() -> type[Base]:
