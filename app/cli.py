@@ -195,6 +195,15 @@ def i18n_group() -> None:
     """Translations (offline)."""
 
 
+@i18n_group.command("extract")
+def i18n_extract() -> None:
+    """Update the English catalogue with every Vietnamese source string."""
+    from app.i18n_tools import MAIN_PO, update_english
+
+    total, missing = update_english()
+    click.echo(f"{MAIN_PO}: {total} messages, {missing} untranslated")
+
+
 @i18n_group.command("compile")
 def i18n_compile() -> None:
     """Compile every .po under app/ into its .mo."""

@@ -112,6 +112,7 @@ CORE_SETTINGS: dict[str, Setting] = {
     "DATABASE_URL": Setting(None, check=lambda v: None if v is None else database_url(v)),
     "PUBLIC_BASE_URL": Setting("http://127.0.0.1:8000", check=http_url),
     "RATELIMIT_STORAGE_URI": Setting("memory://", check=storage_uri),
+    "RATELIMIT_KEY_PREFIX": Setting("motcua", check=text),
     "PROXY_FIX": Setting(0, parse=int, check=non_negative_int),
     "LOG_FORMAT": Setting("text", check=one_of("text", "json")),
     "LOG_LEVEL": Setting("INFO", check=one_of("DEBUG", "INFO", "WARNING", "ERROR")),

@@ -1,14 +1,24 @@
-"""Compile the committed .po catalogues into .mo files with Babel (no network)."""
+"""Offline translation tooling with Babel: extract Vietnamese source strings, keep the English
+catalogue in step, compile .po into .mo (no network)."""
 
 from __future__ import annotations
 
 from io import BytesIO
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
-from app.i18n import translation_directories
+from app.i18n import APP_DIR, translation_directories
+
+ROOT = APP_DIR.parent
+MAIN_PO = APP_DIR / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+            "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2.ext:babel_extract")]
+OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.do", "trimmed": "true"}}
 
 
 def po_files() -> list[Path]:
@@ -32,3 +42,35 @@ def compile_all() -> list[Path]:
             mo.write_bytes(data)
             written.append(mo)
     return written
+
+
+def extract() -> Catalog:
+    """Every translatable string in app/ and templates/ (source language: Vietnamese)."""
+    catalog = Catalog(locale="vi", project="motcua", charset="utf-8")
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(ROOT), METHODS, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True):
+        if ".venv" in filename or "node_modules" in filename:
+            continue
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
+                    context=context)
+    return catalog
+
+
+def update_english() -> tuple[int, int]:
+    """Merge new strings into the English catalogue; returns (total, untranslated)."""
+    MAIN_PO.parent.mkdir(parents=True, exist_ok=True)
+    if MAIN_PO.exists():
+        with MAIN_PO.open("rb") as handle:
+            english = read_po(handle, locale="en")
+    else:
+        english = Catalog(locale="en", project="motcua", charset="utf-8")
+    english.update(extract(), no_fuzzy_matching=True)
+    english.obsolete.clear()
+    english.fuzzy = False
+    english.project, english.version = "motcua", "1"
+    english.msgid_bugs_address = ""
+    english.last_translator = english.language_team = "motcua"
+    with MAIN_PO.open("wb") as handle:
+        write_po(handle, english, width=100, omit_header=False, sort_output=True)
+    missing = sum(1 for m in english if m.id and not m.string)
+    return len([m for m in english if m.id]), missing

@@ -33,6 +33,8 @@ class ShownItem:
 CORE_NAV = [
     NavItem("admin.staff_list", _l("Cán bộ"), _l("Tài khoản và vai trò"), Role.ADMIN, 90),
     NavItem("admin.agency", _l("Cơ quan"), _l("Tên, mã cơ quan, địa chỉ"), Role.ADMIN, 91),
+    NavItem("admin.trust_list", _l("Tin cậy"), _l("Chứng thư gốc, CRL cho kiểm tra chữ ký số"),
+            Role.ADMIN, 93),
     NavItem("admin.audit", _l("Nhật ký"), _l("Nhật ký thao tác, kiểm tra toàn vẹn"),
             Role.SUPERVISOR, 92),
 ]

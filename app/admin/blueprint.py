@@ -8,7 +8,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.admin.agency import get_agency, update_agency
-from app.admin.forms import ActionForm, AgencyForm, ResetPasswordForm, StaffForm
+from app.admin import trust
+from app.admin.forms import ActionForm, AgencyForm, ResetPasswordForm, StaffForm, TrustUploadForm
 from app.audit.operations import verify_chain
 from app.auth import operations
 from app.errors import AppError
@@ -103,3 +104,52 @@ def audit() -> str:
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())
                                  .limit(200)).all()
     return render_template("admin/audit.html", entries=entries, check=verify_chain(db.session))
+
+
+MAX_TRUST_UPLOAD = 1024 * 1024
+
+
+@bp.route("/trust", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def trust_list() -> str | Response:
+    form = TrustUploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_TRUST_UPLOAD + 1)
+        try:
+            if len(data) > MAX_TRUST_UPLOAD:
+                raise AppError(_("Tệp quá lớn (tối đa 1 MB)."), code="too_large", field="file")
+            added = trust.add_items(db.session, data, form.kind.data, actor=actor(),
+                                    ip=client_ip(), filename=form.file.data.filename or "")
+        except AppError as exc:
+            db.session.rollback()
+            form.file.errors = [exc.message]
+        else:
+            db.session.commit()
+            flash(_("Đã thêm %(n)s mục.", n=len(added)), "success")
+            return redirect(url_for("admin.trust_list"))
+    return render_template("admin/trust.html", form=form, action=ActionForm(),
+                           pack=trust.pack_entries(db.session),
+                           items=trust.uploaded_items(db.session))
+
+
+@bp.route("/trust/<int:item_id>/delete", methods=["POST"])
+@requires(Role.ADMIN)
+def trust_delete(item_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    trust.remove_item(db.session, item_id, actor=actor(), ip=client_ip())
+    db.session.commit()
+    flash(_("Đã xóa."), "success")
+    return redirect(url_for("admin.trust_list"))
+
+
+@bp.route("/trust/default/<sha256>", methods=["POST"])
+@requires(Role.ADMIN)
+def trust_default(sha256: str) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    trust.set_default_enabled(db.session, sha256, request.form.get("enabled") == "1",
+                              actor=actor(), ip=client_ip())
+    db.session.commit()
+    flash(_("Đã cập nhật danh sách tin cậy."), "success")
+    return redirect(url_for("admin.trust_list"))

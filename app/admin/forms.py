@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -55,3 +56,11 @@ class AgencyForm(FlaskForm):
                                               Regexp(r"^https?://[^\s?#]+$",
                                                      message=_l("URL bắt đầu bằng http:// hoặc "
                                                                 "https://"))])
+
+
+class TrustUploadForm(FlaskForm):
+    kind = SelectField(_l("Loại"), choices=[
+        ("anchor", _l("Chứng thư gốc tin cậy (trust anchor)")),
+        ("intermediate", _l("Chứng thư trung gian")),
+        ("crl", _l("Danh sách thu hồi (CRL)"))])
+    file = FileField(_l("Tệp PEM hoặc DER"), validators=[FileRequired()])
