@@ -122,7 +122,6 @@ CORE_SETTINGS: dict[str, Setting] = {
     "LOGIN_LOCK_MINUTES": Setting(15, parse=int, check=positive),
     "LOGIN_RATE_LIMIT": Setting("20 per minute", check=text),
     "SESSION_HOURS": Setting(10, parse=int, check=positive),
-    "RETENTION_DAYS": Setting(365, parse=int, check=positive),
     "TIMEZONE": Setting("Asia/Ho_Chi_Minh", check=one_of("Asia/Ho_Chi_Minh")),
     "OIDC_ISSUER": Setting("", check=optional_http_url),
     "OIDC_CLIENT_ID": Setting("", check=text),

@@ -49,3 +49,6 @@ def configure_logging(fmt: str, level: str) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("alembic").setLevel("WARNING")
+    # pyHanko logs whole tracebacks for hostile PDFs; our reports already say what was wrong.
+    for noisy in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
+        logging.getLogger(noisy).setLevel("ERROR")

@@ -1,0 +1,1 @@
+"""Hỗ trợ kích hoạt VNeID: the desk feature that guides e-ID registration and activation."""

@@ -1,0 +1,1 @@
+"""Tests of the esign library (PKITS, CMS, PDF, XML, trust, policy)."""
