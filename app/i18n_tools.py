@@ -56,6 +56,17 @@ def extract() -> Catalog:
     return catalog
 
 
+def translated_elsewhere() -> set[str]:
+    """Message ids already translated by a feature's own catalogue (app/<feature>/translations)."""
+    done: set[str] = set()
+    for po in po_files():
+        if po.resolve() == MAIN_PO.resolve() or "/en/" not in str(po):
+            continue
+        with po.open("rb") as handle:
+            done.update(str(m.id) for m in read_po(handle) if m.id and m.string)
+    return done
+
+
 def update_english() -> tuple[int, int]:
     """Merge new strings into the English catalogue; returns (total, untranslated)."""
     MAIN_PO.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +75,11 @@ def update_english() -> tuple[int, int]:
             english = read_po(handle, locale="en")
     else:
         english = Catalog(locale="en", project="motcua", charset="utf-8")
-    english.update(extract(), no_fuzzy_matching=True)
+    template = extract()
+    for message_id in translated_elsewhere():
+        if message_id in template:
+            template.delete(message_id)
+    english.update(template, no_fuzzy_matching=True)
     english.obsolete.clear()
     english.fuzzy = False
     english.project, english.version = "motcua", "1"

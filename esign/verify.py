@@ -145,9 +145,10 @@ def verify(
     """
     policy = policy or ValidationPolicy()
     now = moment or datetime.now(UTC)
-    size, digest = len(data), hashlib.sha256(data).hexdigest()
+    size = len(data)
 
     def failed(fmt: DocumentFormat, code: str, detail: str) -> DocumentReport:
+        digest = hashlib.sha256(data).hexdigest()
         return DocumentReport.failed(filename, fmt, code, detail, size, digest, moment=now)
 
     if now.tzinfo is None or now.utcoffset() is None:
@@ -183,4 +184,8 @@ def verify(
         return failed(fmt, "verifier_error", f"{type(exc).__name__}: {str(exc)[:300]}")
     if not isinstance(report, DocumentReport):
         return failed(fmt, "verifier_error", "format verifier returned no report")
+    # The PDF verifier hashes the file in the same pass as the signed ranges: reuse its digest
+    # rather than reading 50 MB twice.
+    reuse = fmt is DocumentFormat.PDF and report.sha256
+    digest = report.sha256 if reuse else hashlib.sha256(data).hexdigest()
     return dataclasses.replace(report, file=filename, size=size, sha256=digest, moment=now)

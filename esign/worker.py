@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import multiprocessing
 import os
 import threading
@@ -123,9 +124,20 @@ class _Job:
         return _failed(code, detail, self.data, self.kwargs["filename"], self.kwargs["moment"])
 
 
+def _quiet_engine_logs() -> None:
+    """pyHanko logs a traceback for every manipulated file it rejects; the report already says
+    why, so inside the worker those records go nowhere instead of to the caller's stderr."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+            logger.propagate = False
+
+
 def _run_job(job: _Job) -> DocumentReport:
     """Inside the worker: cap memory, verify, and turn any escape into a report."""
     try:
+        _quiet_engine_logs()
         _limit_memory(job.memory_mb)
         kwargs = dict(job.kwargs, trust=_unpack_trust(job.kwargs["trust"]))
         return job.target(job.data, **kwargs)
@@ -335,18 +347,31 @@ class WorkerPool:
             self._idle.append(worker)
             self._cond.notify()
 
+    def _checkout(self, job: _Job) -> _Worker | DocumentReport:
+        """An idle worker that accepted ``job``; a worker that died while idle is replaced once."""
+        for _attempt in range(2):
+            try:
+                worker = self._take()
+            except Exception as exc:
+                return job.failed("worker_error", f"cannot start worker: {exc}"[:200])
+            if worker is None:
+                return job.failed("worker_error", "the worker pool is closed")
+            try:
+                worker.conn.send(job)
+            except (OSError, ValueError):
+                self._give_back(worker, healthy=False)
+                continue
+            worker.jobs += 1
+            return worker
+        return job.failed("worker_error", "no worker accepted the job")
+
     def run(self, job: _Job, policy: ValidationPolicy) -> DocumentReport:
         """Run one prepared job; see :func:`verify_in_worker`."""
-        try:
-            worker = self._take()
-        except Exception as exc:
-            return job.failed("worker_error", f"cannot start worker: {exc}"[:200])
-        if worker is None:
-            return job.failed("worker_error", "the worker pool is closed")
+        worker = self._checkout(job)
+        if isinstance(worker, DocumentReport):
+            return worker
         healthy = False
         try:
-            worker.conn.send(job)
-            worker.jobs += 1
             report = _await(worker.conn, worker.proc, job, policy)
             if report is None:
                 return _time_limit(job, policy)

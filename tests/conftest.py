@@ -168,8 +168,10 @@ def chromium_args() -> list[str]:
             "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API keeps an event loop running in this thread, which
+    would break later ``asyncio.run`` calls (pyHanko, certvalidator) in other modules."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("MOTCUA_REQUIRE_BROWSER") == "1":
             pytest.fail(f"Chromium not found at {CHROMIUM} (MOTCUA_REQUIRE_BROWSER=1)")

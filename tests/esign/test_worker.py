@@ -231,3 +231,19 @@ def test_pool_reuses_warm_workers_and_replaces_killed_ones(
         )
         again = verify_in_worker(data, pool=pool, **kwargs)  # a fresh worker took over
         assert again.indication is Indication.TOTAL_PASSED
+
+
+def test_pool_replaces_a_worker_that_died_while_idle(pki: TestPKI, no_stray_children: None) -> None:
+    from esign.worker import WorkerPool
+
+    who = identity(pki, pki.signer)
+    data = signed_invoice(who, who)
+    kwargs: dict[str, Any] = {"trust": pki.trust(), "moment": pki.moment}
+    older = _live_children()
+    with WorkerPool(size=1) as pool:
+        verify_in_worker(data, pool=pool, **kwargs)
+        for pid in _live_children() - older:
+            psutil.Process(pid).kill()  # e.g. the OOM killer took the idle worker
+        time.sleep(0.2)
+        report = verify_in_worker(data, pool=pool, **kwargs)
+    assert report.indication is Indication.TOTAL_PASSED, report.errors
