@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -15,6 +15,15 @@ from app.security import current_staff, public, sign_in, sign_out
 from app.web import actor, client_ip, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def init_app(app: Flask) -> None:
+    """Staff single sign-on (OpenID Connect) lives beside local sign-in."""
+    from app.auth import oidc
+
+    if "oidc" not in app.blueprints:
+        app.register_blueprint(oidc.bp)
+        oidc.init_app(app)
 
 
 def _login_limit() -> str:
@@ -52,12 +61,17 @@ def login() -> str | Response:
 def logout() -> Response:
     form = LogoutForm()
     if form.validate_on_submit():
+        from app.auth.oidc import end_session_redirect
+
         staff = current_staff()
         if staff is not None:
             record(db.session, actor=actor(), action="logout", ip=client_ip())
             db.session.commit()
+        provider_logout = end_session_redirect()  # also ends the local session
         sign_out()
         flash(_("Đã đăng xuất."), "info")
+        if provider_logout is not None:
+            return provider_logout
     return redirect(url_for("auth.login"))
 
 

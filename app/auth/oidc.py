@@ -22,12 +22,14 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from app.admin.agency import public_base_url
 from app.audit.operations import record
 from app.auth.forms import LogoutForm
 from app.auth.oidc_accounts import OidcAccountRefused, staff_for_subject
@@ -99,8 +101,9 @@ def _client() -> Any:
 
 
 def _external(endpoint: str) -> str:
-    """Absolute URL on the configured public base (the redirect URI registered at the provider)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint)
+    """Absolute URL on the public base (the redirect URI registered at the provider)."""
+    base = public_base_url(db.session, str(current_app.config["PUBLIC_BASE_URL"]))
+    return base + url_for(endpoint)
 
 
 @bp.route("/login")
@@ -118,6 +121,10 @@ def _validated_sign_in() -> tuple[dict[str, Any], dict[str, Any]]:
     from joserfc.errors import JoseError
 
     client = _client()
+    issuer = current_app.config["OIDC_ISSUER"].rstrip("/")
+    answered_by = request.args.get("iss")  # RFC 9207: an answer from another provider (mix-up)
+    if answered_by is not None and answered_by.rstrip("/") != issuer:
+        raise SignInRefused("oidc_invalid_response")
     try:
         token = client.authorize_access_token()
         metadata = client.load_server_metadata()
@@ -127,7 +134,7 @@ def _validated_sign_in() -> tuple[dict[str, Any], dict[str, Any]]:
     except (requests.RequestException, ValueError) as exc:
         log.warning("OIDC provider unreachable or malformed: %s", type(exc).__name__)
         raise SignInRefused("oidc_provider_unavailable", 502) from exc
-    if metadata.get("issuer", "").rstrip("/") != current_app.config["OIDC_ISSUER"].rstrip("/"):
+    if metadata.get("issuer", "").rstrip("/") != issuer:
         raise SignInRefused("oidc_invalid_response")
     claims = token.get("userinfo")
     if not claims or not claims.get("sub"):  # no validated ID token came back
