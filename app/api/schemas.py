@@ -187,7 +187,7 @@ DOSSIER: dict[str, Any] = {
         "lookup_url": {"type": "string", "format": "uri",
                        "description": "The receipt's QR link: look-up key and signed token."},
         "receipt_pdf_url": {"type": "string", "format": "uri"},
-        "timeliness": {"enum": ["early", "on_time", "overdue", "in_progress"]},
+        "timeliness": {"enum": ["early", "on_time", "overdue", "in_progress", "not_timed"]},
         "collect_method": {"enum": ["desk", "post"]},
         "fee_vnd": {"type": "integer", "minimum": 0},
         "timeline": {"type": "array", "items": TIMELINE_ENTRY},

@@ -1,0 +1,1 @@
+"""Desk feature: dossier intake, receipts with signed QR, workflow, procedure catalogue."""

@@ -1,0 +1,688 @@
+"""Desk domain actions: intake, receipts, status workflow, apology letters, catalogue.
+
+No Flask here: callers pass the session, the moment `now`, the signing key and the desk
+settings. Actions only *flush*; the request (or CLI command) commits once.
+
+Functions used by the public look-up feature (app/lookup):
+`find_by_lookup_key`, `is_jti_revoked`, `public_view`, `verify_receipt_token`,
+`timeliness.classify` (re-exported here as `classify`).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.audit.operations import record as audit
+from app.desk import tokens
+from app.desk.calendar import CalendarConfig, WorkCalendar
+from app.desk.catalogue import CatalogueError, check_processing_time, load_catalogue
+from app.desk.codes import (
+    LookupKeyError,
+    format_dossier_code,
+    new_lookup_key,
+    validate_agency_code,
+    validate_lookup_key,
+)
+from app.desk.qr import receipt_url
+from app.desk.timeliness import ZONE, Timeliness, classify
+from app.desk.workflow import (
+    Status,
+    check_transition,
+    ends_pause,
+    finishes,
+    starts_pause,
+)
+from app.errors import AppError
+from app.models.desk_calendar import CalendarDay
+from app.models.dossier import (
+    ApologyLetter,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    RevokedReceiptToken,
+)
+from app.models.procedure import Procedure, ProcedureVersion
+
+__all__ = ["Timeliness", "classify"]
+
+
+# ----- errors ---------------------------------------------------------------------------
+class DeskError(AppError):
+    """Raised when a desk action cannot be done; `code` is stable for the web layer."""
+
+    status = 400
+    code = "desk_error"
+
+
+class UnknownProcedureError(DeskError):
+    """Raised when the procedure code is unknown, inactive or has no version in force."""
+
+    status = 422
+    code = "procedure_unknown"
+
+
+class InvalidIntakeError(DeskError):
+    """Raised when intake data breaks a rule the form should have caught (CLI, API)."""
+
+    status = 422
+    code = "intake_invalid"
+
+    def __init__(self, field_name: str) -> None:
+        super().__init__(field_name, field=field_name)
+
+
+class InvalidProcedureVersionError(DeskError):
+    """Raised when an admin's catalogue edit is malformed or dated in the past."""
+
+    status = 422
+    code = "procedure_version_invalid"
+
+
+class NotOverdueError(DeskError):
+    """Raised when an apology letter is asked for a dossier that is not overdue."""
+
+    status = 409
+    code = "not_overdue"
+
+
+# ----- context --------------------------------------------------------------------------
+class SigningKeyLike(Protocol):
+    """app.keys.SigningKey, or any object with the same two read-only attributes."""
+
+    @property
+    def kid(self) -> str: ...
+
+    @property
+    def private_key(self) -> ec.EllipticCurvePrivateKey: ...
+
+
+@dataclass(frozen=True)
+class DeskContext:
+    """What every desk action needs to know about this office."""
+
+    agency_code: str
+    base_url: str
+    """Public base URL (token `iss`, QR host)."""
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+
+
+def load_calendar(session: Session, base: CalendarConfig | None = None) -> WorkCalendar:
+    """The working calendar with the admin-declared days off and make-up days."""
+    rows = session.execute(select(CalendarDay.day, CalendarDay.kind)).all()
+    config = base or CalendarConfig()
+    off = frozenset(day for day, kind in rows if kind == "off") | config.extra_days_off
+    work = frozenset(day for day, kind in rows if kind == "work") | config.makeup_days
+    return WorkCalendar(
+        CalendarConfig(
+            weekday_sessions=config.weekday_sessions,
+            saturday_sessions=config.saturday_sessions,
+            cutoff=config.cutoff,
+            extra_days_off=off,
+            makeup_days=work,
+            use_public_holidays=config.use_public_holidays,
+            zone=config.zone,
+        )
+    )
+
+
+# ----- catalogue ------------------------------------------------------------------------
+def seed_catalogue(session: Session, actor: str = "seed") -> int:
+    """Insert the seed procedures that are not there yet; returns how many were added."""
+    catalogue = load_catalogue()
+    existing = set(session.scalars(select(Procedure.code)))
+    added = 0
+    for spec in catalogue.procedures:
+        if spec.code in existing:
+            continue
+        procedure = Procedure(
+            code=spec.code, national_code=spec.national_code, groups=list(spec.groups)
+        )
+        procedure.versions.append(
+            ProcedureVersion(
+                effective_from=catalogue.effective_from,
+                name_vi=spec.name_vi,
+                name_en=spec.name_en,
+                processing_days=spec.processing_days,
+                processing_hours=spec.processing_hours,
+                fee_vnd=spec.fee_vnd,
+                fee_note_vi=spec.fee_note_vi,
+                documents=[doc.__dict__ for doc in spec.documents],
+                created_by=actor,
+            )
+        )
+        session.add(procedure)
+        added += 1
+    session.flush()
+    return added
+
+
+def version_in_force(session: Session, procedure: Procedure, on: date) -> ProcedureVersion | None:
+    return session.scalars(
+        select(ProcedureVersion)
+        .where(ProcedureVersion.procedure_id == procedure.id, ProcedureVersion.effective_from <= on)
+        .order_by(ProcedureVersion.effective_from.desc())
+        .limit(1)
+    ).first()
+
+
+@dataclass(frozen=True)
+class ProcedureRow:
+    """A procedure with the version in force on a given day (for lists and forms)."""
+
+    code: str
+    national_code: str | None
+    groups: tuple[str, ...]
+    name_vi: str
+    name_en: str
+    processing_days: int | None
+    processing_hours: int | None
+    fee_vnd: int
+    documents: tuple[dict[str, Any], ...]
+    effective_from: date
+
+
+def list_procedures(session: Session, on: date) -> list[ProcedureRow]:
+    rows = []
+    for procedure in session.scalars(
+        select(Procedure).where(Procedure.active).order_by(Procedure.id)
+    ):
+        version = version_in_force(session, procedure, on)
+        if version is None:
+            continue
+        rows.append(
+            ProcedureRow(
+                procedure.code,
+                procedure.national_code,
+                tuple(procedure.groups),
+                version.name_vi,
+                version.name_en,
+                version.processing_days,
+                version.processing_hours,
+                version.fee_vnd,
+                tuple(version.documents),
+                version.effective_from,
+            )
+        )
+    return rows
+
+
+def add_procedure_version(
+    session: Session,
+    code: str,
+    *,
+    effective_from: date,
+    name_vi: str,
+    name_en: str,
+    processing_days: int | None,
+    processing_hours: int | None,
+    fee_vnd: int,
+    documents: Sequence[dict[str, Any]],
+    actor: str,
+    today: date,
+    fee_note_vi: str = "",
+) -> ProcedureVersion:
+    """An admin's edit: a new dated version. Past dates are refused so that dossiers already
+    received are never re-explained by a version that did not exist when they came in."""
+    procedure = session.scalars(select(Procedure).where(Procedure.code == code)).first()
+    if procedure is None:
+        raise UnknownProcedureError(code)
+    if effective_from < today:
+        raise InvalidProcedureVersionError("effective_from", field="effective_from")
+    try:
+        check_processing_time(processing_days, processing_hours)
+    except CatalogueError as exc:
+        raise InvalidProcedureVersionError("processing_time", field="processing_days") from exc
+    if fee_vnd < 0 or not name_vi.strip():
+        raise InvalidProcedureVersionError("fee_or_name", field="name_vi")
+    version = session.scalars(
+        select(ProcedureVersion).where(
+            ProcedureVersion.procedure_id == procedure.id,
+            ProcedureVersion.effective_from == effective_from,
+        )
+    ).first()
+    if version is None:
+        version = ProcedureVersion(procedure_id=procedure.id, effective_from=effective_from)
+        session.add(version)
+    version.name_vi, version.name_en = name_vi.strip(), name_en.strip()
+    version.processing_days, version.processing_hours = processing_days, processing_hours
+    version.fee_vnd, version.fee_note_vi = fee_vnd, fee_note_vi
+    version.documents, version.created_by = [dict(d) for d in documents], actor
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="procedure.version",
+        target=code,
+        details={"effective_from": effective_from.isoformat()},
+    )
+    return version
+
+
+# ----- counters -------------------------------------------------------------------------
+def next_sequence(session: Session, agency_code: str, day: date, scope: str = "day") -> int:
+    """Atomically take the next number: INSERT ... ON CONFLICT DO UPDATE ... RETURNING.
+
+    The row stays locked until the transaction ends (PostgreSQL row lock; SQLite write lock),
+    so concurrent intakes queue on it; a rolled-back intake gives its number back: no gaps.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = insert(DossierCounter).values(
+        scope=scope, agency_code=agency_code, day=day, last_seq=1
+    )
+    statement = values.on_conflict_do_update(
+        index_elements=[DossierCounter.scope, DossierCounter.agency_code, DossierCounter.day],
+        set_={"last_seq": DossierCounter.last_seq + 1},
+    ).returning(DossierCounter.last_seq)
+    return int(session.execute(statement).scalar_one())
+
+
+# ----- intake ---------------------------------------------------------------------------
+_PERSONAL_ID_RE = re.compile(r"\d{12}")
+
+
+def mask_personal_id(number: str) -> str:
+    """`001******789`: enough for the officer to recognise, useless to anyone else."""
+    from identity.personal_id import mask_id  # lazy: keeps the blueprint import light
+
+    return mask_id(number)
+
+
+@dataclass(frozen=True)
+class ReceivedItem:
+    name: str
+    sets: int = 1
+    original: bool = False
+
+
+@dataclass(frozen=True)
+class IntakeData:
+    """What the officer typed. Validated by the form; re-checked here for the CLI and API."""
+
+    procedure_code: str
+    applicant_name: str
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    applicant_address: str = ""
+    personal_id: str = ""
+    """12-digit personal ID, optional; stored encrypted, shown masked."""
+    documents: tuple[ReceivedItem, ...] = ()
+    """Empty means: the procedure's required documents, one set each."""
+    sets: int = 1
+    collect_method: str = "desk"
+    collect_address: str = ""
+    fee_vnd: int | None = None
+    """None: the procedure's fee."""
+    idempotency_key: str = ""
+
+
+class CipherLike(Protocol):
+    def encrypt(self, plaintext: str, context: str) -> str: ...
+
+
+def _check(data: IntakeData) -> None:
+    if not 2 <= len(data.applicant_name.strip()) <= 200:
+        raise InvalidIntakeError("applicant_name")
+    if data.personal_id and not _PERSONAL_ID_RE.fullmatch(data.personal_id):
+        raise InvalidIntakeError("personal_id")
+    if data.collect_method not in {"desk", "post"}:
+        raise InvalidIntakeError("collect_method")
+    if data.collect_method == "post" and not data.collect_address.strip():
+        raise InvalidIntakeError("collect_address")
+    if not 1 <= data.sets <= 99 or (data.fee_vnd is not None and data.fee_vnd < 0):
+        raise InvalidIntakeError("sets")
+    if any(not item.name.strip() or not 1 <= item.sets <= 99 for item in data.documents):
+        raise InvalidIntakeError("documents")
+
+
+def find_by_idempotency_key(session: Session, key: str) -> Dossier | None:
+    if not key:
+        return None
+    return session.scalars(select(Dossier).where(Dossier.idempotency_key == key)).first()
+
+
+def due_time(
+    calendar: WorkCalendar, received_at: datetime, days: int | None, hours: int | None
+) -> datetime:
+    if hours is not None:
+        return calendar.due_in_working_hours(received_at, hours)
+    if days is None:
+        raise UnknownProcedureError("no processing time")
+    return calendar.due_in_working_days(received_at, days)
+
+
+def _claims(dossier: Dossier, base_url: str, now: datetime) -> tokens.ReceiptClaims:
+    return tokens.ReceiptClaims(
+        iss=base_url,
+        sub=dossier.code,
+        proc=dossier.procedure_code,
+        rcv=int(dossier.received_at.timestamp()),
+        due=int(dossier.original_due_at.timestamp()),
+        agc=dossier.agency_code,
+        iat=int(now.timestamp()),
+        jti=tokens.new_jti(),
+    )
+
+
+def issue_token(dossier: Dossier, key: SigningKeyLike, base_url: str, now: datetime) -> str:
+    """Sign a fresh receipt token for `dossier` and remember it (and its jti) on the row."""
+    claims = _claims(dossier, base_url, now)
+    dossier.token = tokens.sign(claims, key.private_key)
+    dossier.token_jti = claims.jti
+    return dossier.token
+
+
+def lookup_url(dossier: Dossier, base_url: str) -> str:
+    """The QR content `<base>/r/<key>#<token>`."""
+    return receipt_url(base_url, dossier.lookup_key, dossier.token)
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    dossier: Dossier
+    created: bool
+    """False when the idempotency key matched an earlier intake (double submit)."""
+
+
+def receive_dossier(
+    session: Session,
+    ctx: DeskContext,
+    data: IntakeData,
+    *,
+    key: SigningKeyLike,
+    cipher: CipherLike | None,
+    actor: str,
+    now: datetime,
+) -> IntakeResult:
+    """Register a dossier: code, due time, look-up key and signed token, in one transaction."""
+    _check(data)
+    earlier = find_by_idempotency_key(session, data.idempotency_key)
+    if earlier is not None:
+        return IntakeResult(earlier, created=False)
+    local_now = now.astimezone(ZONE)
+    found = session.execute(
+        select(Procedure, ProcedureVersion)
+        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+        .where(
+            Procedure.code == data.procedure_code,
+            Procedure.active,
+            ProcedureVersion.effective_from <= local_now.date(),
+        )
+        .order_by(ProcedureVersion.effective_from.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        raise UnknownProcedureError(data.procedure_code)
+    procedure, version = found
+    due = due_time(ctx.calendar, now, version.processing_days, version.processing_hours)
+    agency = validate_agency_code(ctx.agency_code)
+    seq = next_sequence(session, agency, local_now.date())
+    entry = next_sequence(session, agency, date(local_now.year, 1, 1), scope="year")
+    documents = data.documents or tuple(
+        ReceivedItem(str(doc["name_vi"]), 1, bool(doc.get("original")))
+        for doc in version.documents
+        if doc.get("required", True)
+    )
+    dossier = Dossier(
+        code=format_dossier_code(agency, local_now.date(), seq),
+        agency_code=agency,
+        day=local_now.date(),
+        seq=seq,
+        lookup_key=new_lookup_key(),
+        idempotency_key=data.idempotency_key or None,
+        procedure_id=procedure.id,
+        procedure_version_id=version.id,
+        procedure_code=procedure.code,
+        procedure_name_vi=version.name_vi,
+        procedure_name_en=version.name_en,
+        processing_days=version.processing_days,
+        processing_hours=version.processing_hours,
+        applicant_name=data.applicant_name.strip(),
+        applicant_phone=data.applicant_phone.strip(),
+        applicant_email=data.applicant_email.strip(),
+        applicant_address=data.applicant_address.strip(),
+        personal_id_enc=(
+            cipher.encrypt(data.personal_id, "dossier.personal_id")
+            if data.personal_id and cipher
+            else None
+        ),
+        personal_id_masked=mask_personal_id(data.personal_id) if data.personal_id else "",
+        documents=[
+            {"name": d.name.strip(), "sets": d.sets, "original": d.original} for d in documents
+        ],
+        sets=data.sets,
+        collect_method=data.collect_method,
+        collect_address=data.collect_address.strip(),
+        fee_vnd=version.fee_vnd if data.fee_vnd is None else data.fee_vnd,
+        register_book=str(local_now.year),
+        register_entry=entry,
+        received_at=now,
+        original_due_at=due,
+        due_at=due,
+        status=Status.RECEIVED.value,
+        received_by=actor,
+    )
+    issue_token(dossier, key, ctx.base_url, now)
+    dossier.events.append(
+        DossierEvent(
+            at=now, actor=actor, from_status="", to_status=Status.RECEIVED.value, due_at=due
+        )
+    )
+    session.add(dossier)
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="dossier.receive",
+        target=dossier.code,
+        details={"procedure": procedure.code},
+        at=now,
+    )
+    return IntakeResult(dossier, created=True)
+
+
+def reissue_receipt(
+    session: Session,
+    dossier: Dossier,
+    *,
+    key: SigningKeyLike,
+    base_url: str,
+    actor: str,
+    reason: str,
+    now: datetime,
+) -> str:
+    """New token (same code and key); the old token is reported as revoked from now on."""
+    session.add(
+        RevokedReceiptToken(
+            jti=dossier.token_jti, dossier_id=dossier.id, revoked_at=now, reason=reason[:255]
+        )
+    )
+    token = issue_token(dossier, key, base_url, now)
+    session.flush()
+    audit(session, actor=actor, action="dossier.receipt_reissue", target=dossier.code, at=now)
+    return token
+
+
+# ----- workflow -------------------------------------------------------------------------
+def change_status(
+    session: Session,
+    dossier: Dossier,
+    target: Status,
+    *,
+    calendar: WorkCalendar,
+    actor: str,
+    now: datetime,
+    note: str = "",
+    handed_to: str = "",
+) -> DossierEvent:
+    """Move a dossier along the workflow, pausing/resuming the clock as the move requires."""
+    current = Status(dossier.status)
+    check_transition(current, target, note)
+    if starts_pause(current, target):
+        dossier.paused_since = now
+    elif ends_pause(current, target) and dossier.paused_since is not None:
+        dossier.due_at = calendar.shift_due(dossier.due_at, dossier.paused_since, now)
+        dossier.paused_since = None
+    if finishes(target):
+        dossier.finished_at = now
+    if target is Status.RETURNED:
+        dossier.returned_at = now
+    dossier.status = target.value
+    event = DossierEvent(
+        at=now,
+        actor=actor,
+        from_status=current.value,
+        to_status=target.value,
+        note=note.strip(),
+        handed_to=handed_to.strip(),
+        due_at=dossier.due_at,
+    )
+    dossier.events.append(event)
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="dossier.status",
+        target=dossier.code,
+        details={"from": current.value, "to": target.value},
+        at=now,
+    )
+    return event
+
+
+def dossier_timeliness(dossier: Dossier, now: datetime) -> Timeliness:
+    """Early / on time / overdue (or in progress) against the due time after pauses.
+
+    While paused for a supplement the clock is stopped, so a paused dossier is not overdue.
+    """
+    if dossier.status in (Status.WITHDRAWN.value, Status.REFUSED.value):
+        # Refused and withdrawn dossiers have no result to time (the dashboard counts them apart).
+        return Timeliness.NOT_TIMED
+    if dossier.paused_since is not None:
+        return Timeliness.IN_PROGRESS
+    return classify(dossier.due_at, dossier.finished_at, now)
+
+
+def add_apology(
+    session: Session,
+    dossier: Dossier,
+    *,
+    reason: str,
+    new_due_at: datetime,
+    actor: str,
+    now: datetime,
+) -> ApologyLetter:
+    """Thư xin lỗi with a new date; only for an overdue dossier, the new date in the future."""
+    if dossier_timeliness(dossier, now) is not Timeliness.OVERDUE:
+        raise NotOverdueError(dossier.code)
+    if new_due_at <= now or not reason.strip():
+        raise InvalidIntakeError("new_due_at")
+    letter = ApologyLetter(
+        dossier_id=dossier.id,
+        created_at=now,
+        created_by=actor,
+        reason=reason.strip(),
+        new_due_at=new_due_at,
+    )
+    dossier.apologies.append(letter)
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="dossier.apology",
+        target=dossier.code,
+        details={"new_due_at": new_due_at.isoformat()},
+        at=now,
+    )
+    return letter
+
+
+# ----- public look-up (used by app/lookup) ----------------------------------------------
+def find_by_lookup_key(session: Session, key: str) -> Dossier | None:
+    """The dossier for a look-up key, or None. Malformed keys still cost one indexed query
+    so that the answer time does not tell a well-shaped key from a badly shaped one."""
+    try:
+        validate_lookup_key(key)
+    except LookupKeyError:
+        key = "-" * 22  # never a real key (shape check is skipped for the probe)
+    return session.scalars(select(Dossier).where(Dossier.lookup_key == key)).first()
+
+
+def is_jti_revoked(session: Session, jti: str) -> bool:
+    """Callback for `tokens.verify(..., is_revoked=...)`."""
+    return session.get(RevokedReceiptToken, jti) is not None
+
+
+def verify_receipt_token(
+    session: Session, token: str, jwks: dict[str, Any], issuer: str
+) -> tokens.VerifiedReceipt:
+    """Server-side check of a receipt token including revocation; raises ReceiptTokenError."""
+    return tokens.verify(token, jwks, issuer, is_revoked=lambda jti: is_jti_revoked(session, jti))
+
+
+def mask_name(name: str) -> str:
+    """Initials only: "Nguyễn Thị Hằng" -> "N. T. H." (the look-up page is public)."""
+    return " ".join(f"{part[0].upper()}." for part in name.split() if part)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    status: str
+    """Workflow status reached (see workflow.Status)."""
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """What the public page may show: no contact data, no ID, no internal notes."""
+
+    code: str
+    procedure_code: str
+    procedure_name_vi: str
+    procedure_name_en: str
+    applicant_initials: str
+    received_at: datetime
+    due_at: datetime
+    """Current due time (moved by supplement pauses)."""
+    promised_at: datetime | None
+    """New date promised in the latest apology letter, if any."""
+    status: str
+    timeliness: str
+    collect_method: str
+    timeline: tuple[TimelineEntry, ...]
+    can_rate: bool
+    """True once the result has been returned (the page then offers the rating)."""
+
+
+def public_view(dossier: Dossier, now: datetime) -> PublicView:
+    apologies = dossier.apologies
+    return PublicView(
+        code=dossier.code,
+        procedure_code=dossier.procedure_code,
+        procedure_name_vi=dossier.procedure_name_vi,
+        procedure_name_en=dossier.procedure_name_en,
+        applicant_initials=mask_name(dossier.applicant_name),
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        promised_at=apologies[-1].new_due_at if apologies else None,
+        status=dossier.status,
+        timeliness=dossier_timeliness(dossier, now).value,
+        collect_method=dossier.collect_method,
+        timeline=tuple(TimelineEntry(e.at, e.to_status) for e in dossier.events),
+        can_rate=dossier.status == Status.RETURNED.value,
+    )
+
+
+def new_idempotency_key() -> str:
+    """Put in the intake form when it is shown; the POST carries it back once."""
+    return secrets.token_urlsafe(18)

@@ -1,0 +1,266 @@
+"""Signed receipt tokens: compact ES256 JWS carried in the QR fragment.
+
+The token lets anyone check offline (or in the browser with WebCrypto) that a printed receipt
+was issued by this desk. It carries no personal data: only codes and epoch times, with short
+claim names so the QR stays small.
+
+Security posture (PyJWT style): ES256 is the only algorithm; the header `alg` is checked before
+any key is chosen, so `none`, HS256 and the HMAC-with-public-key confusion trick are refused;
+every failure raises a `ReceiptTokenError` subclass with a stable `code`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+ALGORITHM = "ES256"
+CLAIMS = ("iss", "sub", "proc", "rcv", "due", "agc", "iat", "jti")
+_INT_CLAIMS = frozenset({"rcv", "due", "iat"})
+
+
+# ----- errors -------------------------------------------------------------------------
+class ReceiptTokenError(Exception):
+    """Raised when a receipt token is not authentic or not usable; `code` is stable."""
+
+    code = "token_invalid"
+
+
+class MalformedTokenError(ReceiptTokenError):
+    """Raised when the token is not a well-formed compact JWS."""
+
+    code = "malformed"
+
+
+class AlgorithmNotAllowedError(ReceiptTokenError):
+    """Raised when the header names any algorithm other than ES256 (none, HS256, RS256...)."""
+
+    code = "alg_not_allowed"
+
+
+class UnknownKeyError(ReceiptTokenError):
+    """Raised when the header `kid` is missing or not published in the JWKS."""
+
+    code = "unknown_kid"
+
+
+class BadSignatureError(ReceiptTokenError):
+    """Raised when the signature does not match the content and the published key."""
+
+    code = "bad_signature"
+
+
+class WrongIssuerError(ReceiptTokenError):
+    """Raised when the token was issued by another service (foreign `iss`)."""
+
+    code = "wrong_issuer"
+
+
+class InvalidClaimsError(ReceiptTokenError):
+    """Raised when a required claim is missing or has the wrong type."""
+
+    code = "invalid_claims"
+
+
+class RevokedTokenError(ReceiptTokenError):
+    """Raised when the token's `jti` was revoked (e.g. the receipt was reissued)."""
+
+    code = "revoked"
+
+
+# ----- keys ---------------------------------------------------------------------------
+def generate_private_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def private_key_to_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def load_private_key_pem(data: bytes) -> ec.EllipticCurvePrivateKey:
+    key = serialization.load_pem_private_key(data, password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise ValueError("receipt signing key must be an EC P-256 key")
+    return key
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _public(
+    key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey,
+) -> ec.EllipticCurvePublicKey:
+    return key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
+
+
+def public_jwk_members(
+    key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey,
+) -> dict[str, str]:
+    """The RFC 7638 required members of a P-256 public key, in lexicographic order."""
+    numbers = _public(key).public_numbers()
+    return {
+        "crv": "P-256",
+        "kty": "EC",
+        "x": _b64url(numbers.x.to_bytes(32, "big")),
+        "y": _b64url(numbers.y.to_bytes(32, "big")),
+    }
+
+
+def thumbprint(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> str:
+    """RFC 7638 JWK SHA-256 thumbprint, base64url: the `kid` of the key."""
+    canonical = json.dumps(public_jwk_members(key), separators=(",", ":"), sort_keys=True)
+    return _b64url(hashlib.sha256(canonical.encode("ascii")).digest())
+
+
+def public_jwk(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> dict[str, str]:
+    """Publishable JWK with kid/use/alg."""
+    return {**public_jwk_members(key), "kid": thumbprint(key), "use": "sig", "alg": ALGORITHM}
+
+
+def build_jwks(
+    keys: Iterable[ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey],
+) -> dict[str, Any]:
+    """JWKS with every key given: after rotation the old public keys stay published."""
+    seen: dict[str, dict[str, str]] = {}
+    for key in keys:
+        jwk = public_jwk(key)
+        seen.setdefault(jwk["kid"], jwk)
+    return {"keys": list(seen.values())}
+
+
+# ----- claims -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReceiptClaims:
+    """What a receipt token asserts. No personal data, by design."""
+
+    iss: str
+    """Public base URL of the issuing service."""
+    sub: str
+    """Dossier code."""
+    proc: str
+    """Procedure code."""
+    rcv: int
+    """Received time, epoch seconds."""
+    due: int
+    """Due time, epoch seconds."""
+    agc: str
+    """Agency code."""
+    iat: int
+    """Issued at, epoch seconds (a reprint gets a new iat and jti)."""
+    jti: str
+    """Token id, used for revocation."""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> ReceiptClaims:
+        values: dict[str, Any] = {}
+        for name in CLAIMS:
+            value = data.get(name)
+            expected: type = int if name in _INT_CLAIMS else str
+            if type(value) is not expected or (expected is str and not value):
+                raise InvalidClaimsError(name)
+            values[name] = value
+        return cls(**values)
+
+
+def new_jti() -> str:
+    """96 random bits: unique enough for revocation, short enough for the QR."""
+    return secrets.token_urlsafe(12)
+
+
+def sign(claims: ReceiptClaims, private_key: ec.EllipticCurvePrivateKey) -> str:
+    """Compact JWS of `claims`, header {alg: ES256, kid: thumbprint}; no `typ` to save bytes."""
+    headers = {"kid": thumbprint(private_key), "typ": None}
+    return jwt.encode(asdict(claims), private_key, algorithm=ALGORITHM, headers=headers)
+
+
+@dataclass(frozen=True)
+class VerifiedReceipt:
+    """A token that passed every check."""
+
+    claims: ReceiptClaims
+    kid: str
+    """Thumbprint of the key that signed it."""
+
+
+def _header(token: str) -> dict[str, Any]:
+    if not isinstance(token, str) or token.count(".") != 2:
+        raise MalformedTokenError("segments")
+    try:
+        return jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise MalformedTokenError("header") from exc
+
+
+def _key_for(kid: object, jwks: Mapping[str, Any]) -> ec.EllipticCurvePublicKey:
+    if not isinstance(kid, str):
+        raise UnknownKeyError("no kid")
+    for jwk in jwks.get("keys", ()):
+        if not isinstance(jwk, Mapping) or jwk.get("kid") != kid:
+            continue
+        if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
+            raise UnknownKeyError("published key is not P-256")
+        try:
+            key = jwt.algorithms.ECAlgorithm.from_jwk(dict(jwk))
+        except (jwt.PyJWTError, ValueError, KeyError) as exc:
+            raise UnknownKeyError("unusable published key") from exc
+        if not isinstance(key, ec.EllipticCurvePublicKey) or thumbprint(key) != kid:
+            raise UnknownKeyError("kid is not the key's thumbprint")
+        return key
+    raise UnknownKeyError("kid not published")
+
+
+def verify(
+    token: str,
+    jwks: Mapping[str, Any],
+    issuer: str,
+    is_revoked: Callable[[str], bool] | None = None,
+) -> VerifiedReceipt:
+    """Check `token` against the published keys; return its claims or raise.
+
+    Order matters: algorithm allow-list first (before touching any key), then the key by
+    `kid`, then the signature, then issuer, claims and revocation.
+    """
+    header = _header(token)
+    if header.get("alg") != ALGORITHM:
+        raise AlgorithmNotAllowedError(str(header.get("alg")))
+    key = _key_for(header.get("kid"), jwks)
+    try:
+        payload = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=issuer,
+            # iat is informative only: receipts never expire, and a verifier's clock (a phone)
+            # may lag the desk's; its type is still checked by ReceiptClaims.from_mapping.
+            options={"require": list(CLAIMS), "verify_aud": False, "verify_iat": False},
+        )
+    except jwt.InvalidSignatureError as exc:
+        raise BadSignatureError("signature") from exc
+    except jwt.InvalidIssuerError as exc:
+        raise WrongIssuerError("iss") from exc
+    except (
+        jwt.MissingRequiredClaimError,
+        jwt.ImmatureSignatureError,
+        jwt.InvalidIssuedAtError,
+    ) as exc:
+        raise InvalidClaimsError("claims") from exc
+    except jwt.PyJWTError as exc:
+        raise MalformedTokenError("decode") from exc
+    claims = ReceiptClaims.from_mapping(payload)
+    if is_revoked is not None and is_revoked(claims.jti):
+        raise RevokedTokenError(claims.jti)
+    return VerifiedReceipt(claims=claims, kid=header["kid"])

@@ -1,0 +1,173 @@
+"""Public look-up and ratings: what the citizen's page may show, and the one rating per dossier.
+
+Timing: a known and an unknown key run the same statements (an unknown key is replaced by a
+decoy dossier with id -1 whose related rows are queried just the same, and the decoy page is
+rendered too), so the answer time adds nothing to the answer itself. The one part left is the
+index comparison on the plain key (desk's column); a keyed hash there would remove it.
+Misses are rate-limited by the web layer (app/lookup/misses.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.admin.agency import get_agency
+from app.audit.operations import record as audit
+from app.desk.operations import PublicView, find_by_lookup_key, public_view
+from app.desk.workflow import Status
+from app.errors import AppError, Conflict
+from app.models.dossier import ApologyLetter, Dossier, DossierEvent, RevokedReceiptToken
+from app.models.rating import COMMENT_MAX, Rating, Score
+
+NO_DOSSIER = -1
+"""Id used for the decoy's queries: never a real row, so the statements match but find nothing."""
+
+
+@dataclass(frozen=True)
+class CollectPlace:
+    """Where the result is handed over (the desk's public address; never the applicant's)."""
+
+    method: str
+    """"desk" or "post"."""
+    agency_name: str
+    desk_name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class LookupPage:
+    """Everything the public page shows; built the same way for hits and misses."""
+
+    found: bool
+    view: PublicView
+    collect: CollectPlace
+    revoked_jtis: tuple[str, ...]
+    """Token ids of receipts that were reissued: the page's script reports them as revoked."""
+    rated: bool
+    issuer: str
+    """The public base URL receipts name as ``iss`` (the agency's, else the configured one)."""
+    dossier_id: int
+    """Internal id (NO_DOSSIER for a miss); never shown."""
+
+
+def _decoy(now: datetime) -> Dossier:
+    """A transient stand-in with the shape of a real dossier (never added to the session)."""
+    return Dossier(id=NO_DOSSIER, code="", procedure_code="", procedure_name_vi="",
+                   procedure_name_en="", applicant_name="", received_at=now, due_at=now,
+                   original_due_at=now, status=Status.RECEIVED.value, collect_method="desk",
+                   paused_since=None, finished_at=None)
+
+
+def load_page(session: Session, key: str, now: datetime, configured_base: str) -> LookupPage:
+    """The page for ``key``; ``found`` is False for an unknown key (same queries either way).
+
+    ``configured_base`` is the PUBLIC_BASE_URL setting, used when the agency set none.
+    """
+    dossier = find_by_lookup_key(session, key)
+    decoy = _decoy(now)  # built on both paths so they cost the same
+    subject = dossier if dossier is not None else decoy
+    target = subject.id
+    events = session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == target)
+                             .order_by(DossierEvent.id)).all()
+    apologies = session.scalars(select(ApologyLetter).where(ApologyLetter.dossier_id == target)
+                                .order_by(ApologyLetter.id)).all()
+    revoked = session.scalars(select(RevokedReceiptToken.jti)
+                              .where(RevokedReceiptToken.dossier_id == target)
+                              .order_by(RevokedReceiptToken.jti)).all()
+    rated = session.scalar(select(Rating.id).where(Rating.dossier_id == target)) is not None
+    agency = get_agency(session)
+    # Hand the rows to the relationships so public_view() does not query again.
+    set_committed_value(subject, "events", list(events))
+    set_committed_value(subject, "apologies", list(apologies))
+    return LookupPage(
+        found=dossier is not None, view=public_view(subject, now),
+        collect=CollectPlace(subject.collect_method, agency.name, agency.desk_name,
+                             agency.address),
+        revoked_jtis=tuple(revoked), rated=rated, dossier_id=target,
+        # Same rule as app.admin.agency.public_base_url, without querying the agency twice.
+        issuer=(agency.public_base_url or configured_base).rstrip("/"),
+    )
+
+
+# ----- ratings ----------------------------------------------------------------------------
+class RatingError(AppError):
+    """Raised when a rating is refused (not returned yet, already rated, bad input)."""
+
+    status = 409
+    code = "rating_refused"
+
+
+def rate_dossier(session: Session, dossier: Dossier, *, score: str, comment: str,
+                 now: datetime, ip: str = "") -> Rating:
+    """Record the citizen's one rating of a returned dossier (flushes; audit actor "citizen")."""
+    if dossier.status != Status.RETURNED.value:
+        raise RatingError(_l("Chỉ có thể đánh giá sau khi đã nhận kết quả hồ sơ."),
+                          code="rating_not_returned")
+    if session.scalar(select(Rating.id).where(Rating.dossier_id == dossier.id)) is not None:
+        raise _already_rated()
+    if score not in {s.value for s in Score}:
+        raise RatingError(_l("Vui lòng chọn mức độ hài lòng."), code="rating_invalid",
+                          status=422, field="score")
+    text = comment.strip()
+    if len(text) > COMMENT_MAX:
+        raise RatingError(_l("Góp ý tối đa %(n)s ký tự.", n=COMMENT_MAX), code="rating_invalid",
+                          status=422, field="comment")
+    rating = Rating(dossier_id=dossier.id, score=score, comment=text, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(rating)
+            session.flush()
+    except IntegrityError as exc:  # a concurrent submit won the unique constraint
+        raise _already_rated() from exc
+    # The comment may name people: it stays in the rating table, not in the audit log.
+    audit(session, actor="citizen", action="dossier.rating", target=dossier.code,
+          details={"score": score, "comment": bool(text)}, ip=ip, at=now)
+    return rating
+
+
+def _already_rated() -> Conflict:
+    return Conflict(_l("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần."),
+                    code="rating_exists")
+
+
+@dataclass(frozen=True)
+class RatingsSummary:
+    """Ratings given in [start, end) (by the time the citizen rated), for the dashboard."""
+
+    start: datetime
+    end: datetime
+    total: int
+    very_satisfied: int
+    satisfied: int
+    not_satisfied: int
+    with_comment: int
+
+    @property
+    def satisfied_share(self) -> float | None:
+        """Share of "very satisfied" + "satisfied" (the Decree 118 satisfaction index), 0..1."""
+        return (self.very_satisfied + self.satisfied) / self.total if self.total else None
+
+
+def ratings_summary(session: Session, start: datetime, end: datetime) -> RatingsSummary:
+    """Count ratings per score between ``start`` (inclusive) and ``end`` (exclusive)."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("aware datetimes required")
+    window = (Rating.created_at >= start.astimezone(UTC), Rating.created_at < end.astimezone(UTC))
+    counts: dict[str, int] = {score: int(n) for score, n in session.execute(
+        select(Rating.score, func.count()).where(*window).group_by(Rating.score))}
+    commented = session.scalar(select(func.count()).select_from(Rating)
+                               .where(*window, Rating.comment != "")) or 0
+    return RatingsSummary(
+        start=start, end=end, total=sum(counts.values()),
+        very_satisfied=counts.get(Score.VERY_SATISFIED.value, 0),
+        satisfied=counts.get(Score.SATISFIED.value, 0),
+        not_satisfied=counts.get(Score.NOT_SATISFIED.value, 0),
+        with_comment=int(commented),
+    )

@@ -1,0 +1,141 @@
+"""200 intakes from several processes at once: codes unique and gap-free (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import make_engine
+from app.desk import operations as ops
+from app.desk import tokens
+from app.desk.codes import parse_dossier_code
+from app.desk.intake_tx import commit_intake
+from app.models.dossier import Dossier, DossierCounter
+
+AGENCY = "000.00.01.H26"
+NOW = datetime(2026, 11, 30, 2, 30, tzinfo=UTC)  # Monday 09:30 in Hà Nội
+PROCESSES = 4
+PER_PROCESS = 50
+
+
+class _Key:
+    def __init__(self) -> None:
+        self.private_key = tokens.generate_private_key()
+        self.kid = tokens.thumbprint(self.private_key)
+
+
+def _worker(url: str, worker: int, start: mp.synchronize.Event, errors: mp.Queue) -> None:  # type: ignore[type-arg]
+    engine = make_engine(url)
+    key = _Key()
+    ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
+    start.wait()
+    try:
+        for i in range(PER_PROCESS):
+            with Session(engine) as session:
+                data = ops.IntakeData(
+                    "1.001193", f"Người nộp {worker}-{i}", idempotency_key=f"w{worker}-{i}"
+                )
+                commit_intake(
+                    session,
+                    lambda s=session, d=data: ops.receive_dossier(
+                        s, ctx, d, key=key, cipher=None, actor=f"w{worker}", now=NOW
+                    ),
+                    data.idempotency_key,
+                )
+    except Exception as exc:
+        errors.put(f"{worker}: {exc!r}")
+    finally:
+        engine.dispose()
+
+
+def test_concurrent_intakes_unique_and_gap_free(db_url: str) -> None:
+    context = mp.get_context("fork")
+    start, errors = context.Event(), context.Queue()
+    workers = [
+        context.Process(target=_worker, args=(db_url, n, start, errors)) for n in range(PROCESSES)
+    ]
+    for process in workers:
+        process.start()
+    start.set()
+    for process in workers:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    assert errors.empty(), errors.get()
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Dossier.code, Dossier.seq, Dossier.register_entry, Dossier.lookup_key)
+        ).all()
+        counter = session.get(DossierCounter, ("day", AGENCY, NOW.date()))
+    engine.dispose()
+    total = PROCESSES * PER_PROCESS
+    assert len(rows) == total
+    assert sorted(seq for _, seq, _, _ in rows) == list(range(1, total + 1))
+    assert sorted(entry for _, _, entry, _ in rows) == list(range(1, total + 1))
+    assert len({code for code, *_ in rows}) == total
+    assert len({key for *_, key in rows}) == total
+    for code, seq, _, _ in rows:
+        parsed = parse_dossier_code(code)
+        assert (parsed.agency, parsed.day, parsed.seq) == (AGENCY, NOW.date(), seq)
+    assert counter is not None
+    assert counter.last_seq == total
+
+
+def test_rolled_back_intake_leaves_no_gap(db_url: str) -> None:
+    engine = make_engine(db_url)
+    key = _Key()
+    ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
+    with Session(engine) as session:
+        first = ops.receive_dossier(
+            session,
+            ctx,
+            ops.IntakeData("1.001193", "Trần Văn A"),
+            key=key,
+            cipher=None,
+            actor="t",
+            now=NOW,
+        )
+        assert first.dossier.seq == 1
+        session.rollback()
+        again = ops.receive_dossier(
+            session,
+            ctx,
+            ops.IntakeData("1.001193", "Trần Văn B"),
+            key=key,
+            cipher=None,
+            actor="t",
+            now=NOW,
+        )
+        session.commit()
+        assert again.dossier.seq == 1
+        assert again.dossier.code.endswith("-261130-0001")
+    engine.dispose()
+
+
+@pytest.mark.parametrize("repeat", [2])
+def test_double_submit_creates_one_dossier(db_url: str, repeat: int) -> None:
+    engine = make_engine(db_url)
+    key = _Key()
+    ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
+    data = ops.IntakeData("1.001193", "Lê Thị C", idempotency_key="form-123")
+    results = []
+    for _ in range(repeat):
+        with Session(engine) as session:
+            result = commit_intake(
+                session,
+                lambda s=session: ops.receive_dossier(
+                    s, ctx, data, key=key, cipher=None, actor="t", now=NOW
+                ),
+                data.idempotency_key,
+            )
+            results.append((result.created, result.dossier.code))
+    with Session(engine) as session:
+        assert len(session.scalars(select(Dossier)).all()) == 1
+    engine.dispose()
+    assert [created for created, _ in results] == [True, False]
+    assert results[0][1] == results[1][1]
