@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final, Literal, TypeAlias
 
 from identity._tables import Place, load_places
 from identity.errors import IdentityError
@@ -75,28 +75,112 @@ class Issue:
     """Short machine-friendly context (a position, a prefix, ``"1990!=1991"``); no UI text."""
 
 
-@dataclass(frozen=True)
-class IdNumber:
-    """What a personal ID or CMND number says; ``errors`` is empty when it is valid."""
+_Facts: TypeAlias = tuple[
+    IdKind | None,
+    Sex | None,
+    int | None,
+    int | None,
+    str | None,
+    tuple[Issue, ...],
+    tuple[Issue, ...],
+]
+"""``(kind, sex, century_digit, birth_year, issuing_prefix, errors, warnings)``."""
 
-    kind: IdKind | None
-    """``personal_id`` (12 digits), ``cmnd`` (legacy 9 digits) or None when unrecognisable."""
-    number: str | None = field(repr=False)
-    """The normalised ASCII digits; kept out of ``repr`` so it never lands in a log by accident."""
-    place: Place | None
-    """Place of birth registration (personal_id only; None when the prefix is unknown)."""
-    sex: Sex | None
-    century_digit: int | None
-    birth_year: int | None
-    issuing_prefix: str | None = None
-    """First two digits of a CMND: the issuing police, NOT the birthplace (ranges overlap)."""
-    errors: tuple[Issue, ...] = ()
-    warnings: tuple[Issue, ...] = ()
+
+class IdNumber(tuple[str | None, Place | None, _Facts]):
+    """What a personal ID or CMND number says; ``errors`` is empty when it is valid.
+
+    Immutable like a frozen dataclass: read-only properties, no instance ``__dict__`` (so no
+    attribute can be set or added), equality and hashing by value. It is a tuple subclass with
+    a private layout ``(number, place, facts)`` because the parser builds one per call and this
+    is the cheapest immutable record CPython can build: the common valid number shares one
+    precomputed ``facts`` tuple per century/year (see bench/identity_parse.py). Build one by
+    field name with :meth:`create`; never rely on the layout (indexing or unpacking a result
+    gives it, not the fields).
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def create(
+        cls,
+        kind: IdKind | None,
+        number: str | None,
+        place: Place | None,
+        sex: Sex | None,
+        century_digit: int | None,
+        birth_year: int | None,
+        issuing_prefix: str | None = None,
+        errors: tuple[Issue, ...] = (),
+        warnings: tuple[Issue, ...] = (),
+    ) -> IdNumber:
+        """Build a result from its fields (the parser's general path)."""
+        return cls(
+            (
+                number,
+                place,
+                (kind, sex, century_digit, birth_year, issuing_prefix, errors, warnings),
+            )
+        )
+
+    @property
+    def kind(self) -> IdKind | None:
+        """``personal_id`` (12 digits), ``cmnd`` (legacy 9 digits) or None when unrecognisable."""
+        return self[2][0]
+
+    @property
+    def number(self) -> str | None:
+        """The normalised ASCII digits; kept out of ``repr`` so it never lands in a log."""
+        return self[0]
+
+    @property
+    def place(self) -> Place | None:
+        """Place of birth registration (personal_id only; None when the prefix is unknown)."""
+        return self[1]
+
+    @property
+    def sex(self) -> Sex | None:
+        """Sex coded by the century digit (personal_id only)."""
+        return self[2][1]
+
+    @property
+    def century_digit(self) -> int | None:
+        """The fourth digit: century of birth and sex (Circular 59/2021 Art. 7)."""
+        return self[2][2]
+
+    @property
+    def birth_year(self) -> int | None:
+        """Year of birth coded by the century digit and the next two digits."""
+        return self[2][3]
+
+    @property
+    def issuing_prefix(self) -> str | None:
+        """First two digits of a CMND: the issuing police, NOT the birthplace (ranges overlap)."""
+        return self[2][4]
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        """Coded problems; empty when the number is valid."""
+        return self[2][5]
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        """Coded warnings: the number is usable but the officer should know."""
+        return self[2][6]
+
+    def __repr__(self) -> str:
+        # Every field but ``number`` (personal data must not reach logs through a repr).
+        return (
+            f"IdNumber(kind={self.kind!r}, place={self.place!r}, sex={self.sex!r}, "
+            f"century_digit={self.century_digit!r}, birth_year={self.birth_year!r}, "
+            f"issuing_prefix={self.issuing_prefix!r}, errors={self.errors!r}, "
+            f"warnings={self.warnings!r})"
+        )
 
     @property
     def valid(self) -> bool:
         """True when the number is well formed, known and consistent with what was given."""
-        return not self.errors
+        return not self[2][5]
 
     @property
     def error_codes(self) -> tuple[str, ...]:
@@ -107,11 +191,19 @@ class IdNumber:
         return mask_id(self.number or "")
 
 
-_new = object.__new__
+_ValidFacts: TypeAlias = tuple[Literal["personal_id"], Sex, int, int, None, tuple[()], tuple[()]]
+
+# Facts of every *valid* personal ID, indexed by digits 4-6 (century digit and year, 0..999):
+# shared by all results so the common case builds no facts tuple. Immutable.
+_VALID_FACTS: Final[tuple[_ValidFacts, ...]] = tuple(
+    ("personal_id", CENTURY_DIGITS[g][0], g, CENTURY_DIGITS[g][1] + yy, None, (), ())
+    for g in range(10)
+    for yy in range(100)
+)
 
 
 def _failed(issue: Issue) -> IdNumber:
-    return IdNumber(None, None, None, None, None, None, errors=(issue,))
+    return IdNumber.create(None, None, None, None, None, None, errors=(issue,))
 
 
 def normalise(text: str) -> tuple[str, Issue | None]:
@@ -141,24 +233,14 @@ class IdParser:
 
     def __init__(self, places: MappingProxyType[str, Place] | None = None) -> None:
         self._places = places if places is not None else load_places()
-        self._years: dict[str, int] = {f"{yy:02d}": yy for yy in range(100)}
-        # Everything the first four digits (place + century/sex) say about a *valid* number,
-        # precomputed so the common case is one dict look-up (see bench/identity_parse.py).
-        # Private and never mutated after construction.
-        self._heads: dict[str, tuple[dict[str, object], int, Sex]] = {
-            code + str(g): (
-                {
-                    "kind": "personal_id",
-                    "place": place,
-                    "sex": CENTURY_DIGITS[g][0],
-                    "century_digit": g,
-                },
-                CENTURY_DIGITS[g][1],
-                CENTURY_DIGITS[g][0],
-            )
-            for code, place in self._places.items()
-            for g in range(10)
-        }
+        # Place by the value of the first three digits (0..999; None: unknown), so the common
+        # valid number costs one int() and tuple indexing instead of slicing and hashing.
+        # Private, never mutated.
+        place_at: list[Place | None] = [None] * 1000
+        for code, place in self._places.items():
+            if len(code) == 3 and code.isascii() and code.isdigit():
+                place_at[int(code)] = place
+        self._place_at: tuple[Place | None, ...] = tuple(place_at)
 
     @property
     def places(self) -> MappingProxyType[str, Place]:
@@ -173,29 +255,26 @@ class IdParser:
         sex: Sex | None = None,
     ) -> IdNumber:
         """Parse ``text`` and check it against the card's ``dob``/``sex`` when given."""
+        # Fast path: a compact 12-digit number with a known prefix that passes every check.
+        # Anything else (spaces, dashes, CMND, any error, bad arguments) takes the general path,
+        # which repeats the checks and reports every issue. Same answers either way
+        # (tests/identity/test_idlib_personal_id_fast.py).
         if (
             type(text) is str
             and len(text) == PERSONAL_ID_LENGTH
             and text.isascii()
             and text.isdigit()
         ):
-            head = self._heads.get(text[:4])
-            if head is not None:
-                template, century, coded_sex = head
-                birth_year = century + self._years[text[4:6]]
-                if (
-                    birth_year <= today.year
-                    and (sex is None or sex == coded_sex)
-                    and (dob is None or (dob.year == birth_year and dob <= today))
+            head = int(text) // 1_000_000  # PPPGYY; int() is safe on twelve ASCII digits
+            place = self._place_at[head // 1000]
+            if place is not None:
+                facts = _VALID_FACTS[head % 1000]
+                # facts[1] is the coded sex, facts[3] the birth year; a dob in that year and
+                # not after today also means the birth year is not in the future.
+                if (sex is None or sex == facts[1]) and (
+                    facts[3] <= today.year if dob is None else dob.year == facts[3] and dob <= today
                 ):
-                    # Inlined valid-result build (the hot path of bench/identity_parse.py):
-                    # fields left out of the template keep their class-level defaults.
-                    result: IdNumber = _new(IdNumber)
-                    fields = result.__dict__
-                    fields.update(template)
-                    fields["number"] = text
-                    fields["birth_year"] = birth_year
-                    return result
+                    return IdNumber((text, place, facts))
         return self._parse_slow(text, today, dob, sex)
 
     def _parse_slow(self, text: str, today: date, dob: date | None, sex: Sex | None) -> IdNumber:
@@ -229,7 +308,7 @@ class IdParser:
                 errors += (Issue(DOB_MISMATCH, f"{birth_year}!={dob.year}"),)
         if sex is not None and sex != coded_sex:
             errors += (Issue(SEX_MISMATCH, f"{coded_sex}!={sex}"),)
-        return IdNumber(
+        return IdNumber.create(
             "personal_id", digits, place, coded_sex, century_digit, birth_year, errors=errors
         )
 
@@ -238,7 +317,7 @@ def _cmnd(digits: str, dob: date | None, sex: Sex | None) -> IdNumber:
     warnings: tuple[Issue, ...] = (Issue(LEGACY_CMND),)
     if dob is not None or sex is not None:
         warnings += (Issue(CMND_NOT_CHECKABLE),)
-    return IdNumber(
+    return IdNumber.create(
         "cmnd", digits, None, None, None, None, issuing_prefix=digits[:2], warnings=warnings
     )
 
