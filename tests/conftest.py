@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import settings
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -28,6 +29,13 @@ from app.migrate import upgrade
 from tests.helpers import StaffMaker, login_as
 
 PG_URL = os.environ.get("MOTCUA_TEST_DATABASE_URL", "")
+
+# Property tests explore the same examples on every run (no example database on disk), so a red
+# CI is reproducible; set HYPOTHESIS_PROFILE=explore locally to search further.
+settings.register_profile("repeatable", derandomize=True, database=None, deadline=None,
+                          print_blob=True)
+settings.register_profile("explore", database=None, deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 
 

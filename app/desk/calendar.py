@@ -171,7 +171,10 @@ class WorkCalendar:
         """The day counting starts from, applying the cut-off (see module docstring)."""
         local = self._local(received)
         day = local.date()
-        if self.is_working_day(day) and local.time() < self.config.cutoff:
+        sessions = self.sessions_on(day) if self.is_working_day(day) else ()
+        # A short day (Saturday morning) closes before the 15:00 cut-off: a dossier received
+        # after closing time counts from the next working day too.
+        if sessions and local.time() < min(self.config.cutoff, sessions[-1][1]):
             return day
         return self.next_working_day(day)
 
