@@ -1,0 +1,1 @@
+"""Supervisor dashboard: timeliness, satisfaction and e-ID figures, charts, exports, report."""
