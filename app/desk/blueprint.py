@@ -28,10 +28,12 @@ from app.desk.calendar import WorkCalendar
 from app.desk.forms import (
     ActionForm,
     ApologyForm,
+    AttachForm,
     CalendarDayForm,
     IntakeForm,
     ProcedureVersionForm,
     StatusForm,
+    chosen_files,
     status_labels,
 )
 from app.desk.timeliness import ZONE
@@ -69,6 +71,24 @@ NAV = [
         "desk.calendar", _l("Lịch làm việc"), _l("Ngày nghỉ thêm, ngày làm bù"), Role.ADMIN, 80
     ),
 ]
+
+
+# Endpoints that take signed documents: see _upload_allowance.
+_UPLOAD_ENDPOINTS = frozenset({"desk.intake", "desk.attach"})
+
+
+@bp.url_value_preprocessor
+def _upload_allowance(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    """Let a slightly oversize attachment reach the form instead of a bare 413 page.
+
+    Runs before the app's before_request hooks (CSRF parses the body there). The request may
+    be up to twice MAX_CONTENT_LENGTH; the form then refuses files above MAX_UPLOAD_MB with a
+    clear message and keeps everything the officer typed.
+    """
+    if request.method == "POST" and endpoint in _UPLOAD_ENDPOINTS:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        if limit:
+            request.max_content_length = 2 * int(limit)
 
 
 # ----- helpers -------------------------------------------------------------------------------
@@ -109,6 +129,19 @@ def _procedure_row(code: str) -> ops.ProcedureRow:
 def _officer_name() -> str:
     staff = current_staff()
     return (staff.full_name or staff.username) if staff else ""
+
+
+def _uploads(files: list[Any]) -> list[Any]:
+    from app.desk.attachments import Upload, safe_name
+
+    return [Upload(safe_name(f.filename or ""), bytes(f.stream.read())) for f in files]
+
+
+def _max_upload_bytes() -> int:
+    return int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+
+
+_TONE_BADGES = {"green": "badge-ok", "amber": "badge-warn", "red": "badge-bad"}
 
 
 def _intake_data(form: IntakeForm, row: ops.ProcedureRow) -> ops.IntakeData:
@@ -171,10 +204,22 @@ def intake(code: str) -> str | BaseResponse:
         except ValidationError as exc:
             checklist_error = str(exc)
         else:
-            result = _receive(data)
+            from app.desk.attachments import verify_uploads
+
+            # Verified BEFORE the intake transaction (slow, in the worker pool); stored inside.
+            # A repeated submit of an already received form verifies nothing again.
+            repeated = ops.find_by_idempotency_key(db.session, data.idempotency_key) is not None
+            files = [] if repeated else _uploads(chosen_files(form.attachments))
+            verified = verify_uploads(files, session=db.session)
+            if verified:
+                # End the read snapshot held while verifying (seconds): on SQLite WAL a write
+                # after another connection's commit would fail with BUSY_SNAPSHOT.
+                db.session.rollback()
+            result = _receive(data, verified)
             if result is not None:
                 if result.created:
                     flash(_("Đã tiếp nhận hồ sơ %(code)s.", code=result.dossier.code), "success")
+                    _flash_verdicts([v.report for v in verified])
                 else:
                     flash(_("Hồ sơ này đã được tiếp nhận trước đó (gửi lại biểu mẫu)."), "info")
                 return redirect(url_for("desk.dossier", code=result.dossier.code))
@@ -185,27 +230,68 @@ def intake(code: str) -> str | BaseResponse:
         if (request.method == "GET" and row.documents[i].get("required", True))
         or request.form.get(f"doc_{i}") == "on"
     }
+    from app.desk.attachments import MAX_FILES
+
     return render_template(
-        "desk/intake.html", form=form, procedure=row, ticked=ticked, checklist_error=checklist_error
+        "desk/intake.html",
+        form=form,
+        procedure=row,
+        ticked=ticked,
+        checklist_error=checklist_error,
+        max_files=MAX_FILES,
     )
 
 
-def _receive(data: ops.IntakeData) -> ops.IntakeResult | None:
+def _flash_verdicts(reports: list[Any]) -> None:
+    from app.desk.attachments import masked_filename, reason_code
+
+    for report in reports:
+        sub = None if report.sub_indication is None else str(report.sub_indication)
+        _flash_problem(
+            masked_filename(report.file), str(report.indication), sub, reason_code(report)
+        )
+
+
+def _flash_problem(name: str, indication: str, sub: str | None, reason: str | None) -> None:
+    """A flash line for an attached document that is not green: intake went on, but say so."""
+    from app.verify.messages import verdict
+
+    view = verdict(indication, sub, reason)
+    if view.tone == "green":
+        return
+    flash(
+        _(
+            "Tài liệu đính kèm “%(name)s”: %(label)s. %(reason)s",
+            name=name,
+            label=view.label,
+            reason=view.sentence,
+        ),
+        "error" if view.tone == "red" else "warning",
+    )
+
+
+def _receive(data: ops.IntakeData, verified: list[Any] | None = None) -> ops.IntakeResult | None:
     from app import cipher, keyring
+    from app.desk.attachments import store_documents
     from app.desk.intake_tx import commit_intake
 
     ctx = _context()
     key = keyring(current_app).active()
     session = db.session
     who = actor()
-    try:
-        return commit_intake(
-            session,
-            lambda: ops.receive_dossier(
-                session, ctx, data, key=key, cipher=cipher(current_app), actor=who, now=_now()
-            ),
-            data.idempotency_key,
+    ip = client_ip()
+
+    def action() -> ops.IntakeResult:
+        now = _now()
+        result = ops.receive_dossier(
+            session, ctx, data, key=key, cipher=cipher(current_app), actor=who, now=now
         )
+        if result.created and verified:
+            store_documents(session, result.dossier, verified, actor=who, ip=ip, now=now)
+        return result
+
+    try:
+        return commit_intake(session, action, data.idempotency_key)
     except AppError:
         session.rollback()
         return None
@@ -229,9 +315,107 @@ def dossier(code: str) -> str:
         status_form=form,
         apology_form=ApologyForm(),
         action_form=ActionForm(),
+        attach_form=AttachForm(formdata=None),
+        attached=_attached_views(found),
         timeliness=ops.dossier_timeliness(found, now).value,
         lookup_url=ops.lookup_url(found, _base_url()),
     )
+
+
+def _attached_views(found: Dossier) -> list[tuple[Any, Any, str]]:
+    """(document, verdict, badge class) for each attached document."""
+    from app.desk.attachments import documents_of
+    from app.verify.messages import verdict
+
+    views = []
+    for doc in documents_of(db.session, found):
+        view = verdict(doc.indication, doc.sub_indication, doc.reason_code)
+        views.append((doc, view, _TONE_BADGES.get(view.tone, "badge-warn")))
+    return views
+
+
+def _document(found: Dossier, doc_id: int) -> Any:
+    from app.models.verification import DossierDocument
+
+    doc = db.session.get(DossierDocument, doc_id)
+    if doc is None or doc.dossier_id != found.id:
+        raise NotFound(_("Không tìm thấy tài liệu đính kèm."))
+    return doc
+
+
+@bp.route("/d/<code>/documents", methods=["POST"])
+def attach(code: str) -> BaseResponse:
+    """Attach signed documents later (any signed-in staff member); verified, then kept."""
+    from app.desk.attachments import check_limits, store_documents, verify_uploads
+
+    _dossier(code)  # 404 before reading the upload
+    form = AttachForm()
+    if not form.validate_on_submit():
+        for error in form.attachments.errors:
+            flash(str(error), "error")
+        if form.csrf_token.errors:
+            abort(400)
+        return redirect(url_for("desk.dossier", code=code, _anchor="attached"))
+    files = _uploads(chosen_files(form.attachments))
+    try:
+        check_limits(files, _max_upload_bytes())
+    except AppError:
+        flash(_("Không đính kèm được tài liệu: tệp vượt quá giới hạn cho phép."), "error")
+        return redirect(url_for("desk.dossier", code=code, _anchor="attached"))
+    # attach_documents() in two steps, so that no read snapshot is held while verifying.
+    verified = verify_uploads(files, session=db.session)
+    db.session.rollback()
+    rows = store_documents(
+        db.session, _dossier(code), verified, actor=actor(), ip=client_ip(), now=_now()
+    )
+    db.session.commit()
+    flash(_("Đã kiểm tra và đính kèm %(n)s tài liệu.", n=len(rows)), "success")
+    for doc in rows:
+        _flash_problem(doc.filename, doc.indication, doc.sub_indication, doc.reason_code)
+    return redirect(url_for("desk.dossier", code=code, _anchor="attached"))
+
+
+@bp.route("/d/<code>/documents/<int:doc_id>/report.json")
+def document_report(code: str, doc_id: int) -> Response:
+    """The stored verification report (CLI/API JSON, personal numbers masked)."""
+    import json
+
+    doc = _document(_dossier(code), doc_id)
+    response = Response(
+        json.dumps(doc.report, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="{code}-tai-lieu-{doc.id}.json"'
+    )
+    return response
+
+
+@bp.route("/d/<code>/documents/<int:doc_id>/file")
+def document_file(code: str, doc_id: int) -> Response:
+    """The attached file as received (download only; audit-logged: it may hold personal data)."""
+    from app.audit.operations import record
+
+    found = _dossier(code)
+    doc = _document(found, doc_id)
+    content = doc.content  # deferred column: load it inside this transaction
+    record(
+        db.session,
+        actor=actor(),
+        action="dossier.document_download",
+        target=found.code,
+        details={"document": doc.id, "sha256": doc.sha256},
+        ip=client_ip(),
+    )
+    db.session.commit()
+    response = Response(content, mimetype=doc.content_type)
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_"
+                         for c in doc.filename) or "tai-lieu"
+    from urllib.parse import quote
+
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(doc.filename)}"
+    )
+    return response
 
 
 @bp.route("/d/<code>/status", methods=["POST"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateField,
@@ -81,6 +82,63 @@ def _personal_id(_form: FlaskForm, field: StringField) -> None:
     field.data = parsed.number
 
 
+ATTACHMENTS_LABEL = _l("Tài liệu có chữ ký số đính kèm (PDF, XML, p7s/p7m)")
+ATTACHMENTS_ACCEPT = ".pdf,.xml,.p7s,.p7m,application/pdf,application/xml,text/xml"
+
+
+def chosen_files(field: MultipleFileField) -> list[Any]:
+    """The FileStorage objects actually chosen (an empty file input sends one unnamed part)."""
+    return [f for f in (field.data or []) if getattr(f, "filename", "")]
+
+
+def _stream_size(storage: Any) -> int:
+    stream = storage.stream
+    stream.seek(0, 2)
+    size = int(stream.tell())
+    stream.seek(0)
+    return size
+
+
+def attachment_limits(field: MultipleFileField) -> None:
+    """Per-file and total size (MAX_UPLOAD_MB) and the number of files, checked before any
+    verification so the officer gets the message at once with everything typed kept."""
+    from flask import current_app
+
+    from app.desk.attachments import MAX_FILES
+
+    files = chosen_files(field)
+    limit_mb = int(current_app.config["MAX_UPLOAD_MB"])
+    limit = limit_mb * 1024 * 1024
+    if len(files) > MAX_FILES:
+        raise ValidationError(
+            str(_l("Chỉ đính kèm tối đa %(n)s tệp mỗi lần.", n=MAX_FILES))
+        )
+    total = 0
+    for storage in files:
+        size = _stream_size(storage)
+        total += size
+        if size > limit:
+            raise ValidationError(
+                str(
+                    _l(
+                        "Tệp “%(name)s” vượt quá dung lượng cho phép (%(mb)s MB). Hãy bỏ tệp này "
+                        "hoặc chọn tệp nhỏ hơn; các thông tin khác đã nhập vẫn được giữ.",
+                        name=storage.filename[-80:],
+                        mb=limit_mb,
+                    )
+                )
+            )
+    if total > limit:
+        raise ValidationError(
+            str(
+                _l(
+                    "Tổng dung lượng các tệp đính kèm vượt quá %(mb)s MB; hãy đính kèm bớt tệp.",
+                    mb=limit_mb,
+                )
+            )
+        )
+
+
 class IntakeForm(FlaskForm):
     """Officer's intake form; the documents checklist is rendered from the procedure."""
 
@@ -132,6 +190,12 @@ class IntakeForm(FlaskForm):
     other_documents = TextAreaField(
         _l("Giấy tờ khác (mỗi dòng một giấy tờ)"), validators=[Length(max=2000)]
     )
+    attachments = MultipleFileField(
+        ATTACHMENTS_LABEL, render_kw={"accept": ATTACHMENTS_ACCEPT}
+    )
+
+    def validate_attachments(self, field: MultipleFileField) -> None:
+        attachment_limits(field)
 
     def validate_collect_address(self, field: StringField) -> None:
         if self.collect_method.data == "post" and not (field.data or "").strip():
@@ -179,6 +243,17 @@ class ApologyForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """CSRF-only form for buttons (reissue receipt)."""
+
+
+class AttachForm(FlaskForm):
+    """Attach signed documents to an existing dossier (verified, then kept with it)."""
+
+    attachments = MultipleFileField(ATTACHMENTS_LABEL, render_kw={"accept": ATTACHMENTS_ACCEPT})
+
+    def validate_attachments(self, field: MultipleFileField) -> None:
+        if not chosen_files(field):
+            raise ValidationError(str(_l("Vui lòng chọn ít nhất một tệp.")))
+        attachment_limits(field)
 
 
 class ProcedureVersionForm(FlaskForm):

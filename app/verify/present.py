@@ -23,7 +23,8 @@ from app.verify.messages import (
 if TYPE_CHECKING:
     from esign.report import DocumentReport, Finding, SignatureReport
 
-__all__ = ["DocumentView", "SignatureView", "mask_identifier", "present", "report_json"]
+__all__ = ["DocumentView", "SignatureView", "first_error", "mask_identifier", "present",
+           "report_json"]
 
 # Identifiers of a person are masked on screen; tax and budget codes are public.
 _PERSONAL = frozenset({"CCCD", "CMND", "HC", "PID", "BHXH"})
@@ -98,7 +99,7 @@ def _line(f: Finding) -> Line:
     return Line(f.code, finding_text(f.code), str(f.severity), mask_subject(f.detail))
 
 
-def _first_error(sig: SignatureReport) -> str | None:
+def first_error(sig: SignatureReport) -> str | None:
     """The code of the first error-severity finding (changes first), for the verdict sentence."""
     for f in (*sig.facts.modification_findings, *sig.facts.findings):
         if str(f.severity) == "error" and f.code in FINDINGS:
@@ -128,7 +129,7 @@ def _signature(sig: SignatureReport) -> SignatureView:
         verdict=verdict(
             str(sig.indication),
             None if sig.sub_indication is None else str(sig.sub_indication),
-            _first_error(sig),
+            first_error(sig),
         ),
         role=None if role is None else str(ROLES.get(role, role)),
         signer_name=(signer.common_name if signer and signer.common_name else facts.field),
@@ -159,16 +160,16 @@ def _signature(sig: SignatureReport) -> SignatureView:
 def present(report: DocumentReport) -> DocumentView:
     """The view of one verified document."""
     worst = [s for s in report.signatures if s.indication == report.indication]
-    first_error = report.errors[0].code if report.errors else None
-    if first_error is None and worst:
-        first_error = _first_error(worst[0])
+    error_code = report.errors[0].code if report.errors else None
+    if error_code is None and worst:
+        error_code = first_error(worst[0])
     return DocumentView(
         file=report.file,
         format=_FORMATS.get(str(report.format), str(report.format)),
         verdict=verdict(
             str(report.indication),
             None if report.sub_indication is None else str(report.sub_indication),
-            first_error,
+            error_code,
         ),
         errors=[_line(f) for f in report.errors],
         signatures=[_signature(s) for s in report.signatures],
