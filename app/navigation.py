@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.models.staff import Role, Staff
@@ -22,12 +22,17 @@ class NavItem:
     order: int = 50
 
 
+# Items ordered below this are daily desk work (shown in the bar); the rest go under "Quản lý".
+MANAGEMENT_FROM = 50
+
+
 @dataclass(frozen=True)
 class ShownItem:
     url: str
-    prefix: str
     label: str
     description: str
+    management: bool
+    current: bool
 
 
 CORE_NAV = [
@@ -45,13 +50,15 @@ def register_nav(app: Flask, items: list[NavItem]) -> None:
 
 
 def nav_items(staff: Staff | None) -> list[ShownItem]:
+    """The menu for ``staff``; the one item whose URL is the longest prefix of this page is
+    marked current (several features share /desk/...)."""
     if staff is None:
         return []
     items = sorted(current_app.extensions.get(_EXT_KEY, CORE_NAV), key=lambda i: i.order)
-    shown = []
-    for item in items:
-        if item.endpoint in current_app.view_functions and staff.has_role(item.role):
-            url = url_for(item.endpoint)
-            prefix = "/" + url.strip("/").split("/", 1)[0] if url != "/" else "/"
-            shown.append(ShownItem(url, prefix, str(item.label), str(item.description)))
-    return shown
+    allowed = [(item, url_for(item.endpoint)) for item in items
+               if item.endpoint in current_app.view_functions and staff.has_role(item.role)]
+    path = request.path if has_request_context() else ""
+    matching = [url for _item, url in allowed if url != "/" and path.startswith(url)]
+    current = max(matching, key=len) if matching else None
+    return [ShownItem(url, str(item.label), str(item.description),
+                      item.order >= MANAGEMENT_FROM, url == current) for item, url in allowed]

@@ -7,11 +7,18 @@ import base64
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.wrappers import Response
 
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import limiter
+from app.models.staff import Role
+from app.navigation import NavItem
 from app.security import public_blueprint
 from app.verify.forms import VerifyForm
 
 bp = public_blueprint(Blueprint("verify", __name__, url_prefix="/kiem-tra-chu-ky"))
+
+NAV = [NavItem("verify.index", _l("Kiểm tra chữ ký số"),
+               _l("Kiểm tra tài liệu PDF, XML, CMS có chữ ký số trước khi nộp"), Role.OFFICER, 20)]
 
 
 def _rate_limit() -> str:
