@@ -1,7 +1,7 @@
 """activation: VNeID activation help cases
 
 Revision ID: 20261129_activation
-Revises: 20261129_foundation
+Revises: 20261129_trust
 Create Date: 2026-11-29 22:20:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261129_activation"
-down_revision: str | Sequence[str] | None = "20261129_foundation"
+down_revision: str | Sequence[str] | None = "20261129_trust"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """api clients and their access tokens (issue 7: OAuth2-protected API)
 
 Revision ID: 20261129_api
-Revises: 20261129_foundation
+Revises: 20261129_lookup
 Create Date: 2026-11-29 22:05:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261129_api"
-down_revision: str | Sequence[str] | None = "20261129_foundation"
+down_revision: str | Sequence[str] | None = "20261129_lookup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

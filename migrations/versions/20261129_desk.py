@@ -72,6 +72,7 @@ def upgrade() -> None:
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('lookup_key', sa.String(length=64), nullable=False),
+    sa.Column('lookup_hash', sa.String(length=64), nullable=True),
     sa.Column('idempotency_key', sa.String(length=64), nullable=True),
     sa.Column('procedure_id', sa.Integer(), nullable=False),
     sa.Column('procedure_version_id', sa.Integer(), nullable=False),
@@ -114,6 +115,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dossier_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dossier_lookup_hash'), ['lookup_hash'], unique=True)
         batch_op.create_index(batch_op.f('ix_dossier_procedure_id'), ['procedure_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_received_at'), ['received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_status'), ['status'], unique=False)
@@ -213,6 +215,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_dossier_status'))
         batch_op.drop_index(batch_op.f('ix_dossier_received_at'))
         batch_op.drop_index(batch_op.f('ix_dossier_procedure_id'))
+        batch_op.drop_index(batch_op.f('ix_dossier_lookup_hash'))
         batch_op.drop_index(batch_op.f('ix_dossier_due_at'))
 
     op.drop_table('dossier')

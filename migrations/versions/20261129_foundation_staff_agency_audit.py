@@ -1,7 +1,7 @@
 """foundation: staff, agency, audit
 
 Revision ID: 20261129_foundation
-Revises: 
+Revises: (none)
 Create Date: 2026-11-29 21:57:50.996285
 """
 

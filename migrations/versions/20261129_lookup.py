@@ -1,7 +1,7 @@
 """lookup: citizen ratings of returned dossiers
 
 Revision ID: 20261129_lookup
-Revises: 20261129_foundation
+Revises: 20261129_activation
 Create Date: 2026-11-29 22:15:00
 """
 
@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261129_lookup"
-down_revision: str | Sequence[str] | None = "20261129_foundation"
+down_revision: str | Sequence[str] | None = "20261129_activation"
 branch_labels: str | Sequence[str] | None = None
 # rating.dossier_id references dossier.id: the desk tables must exist first (PostgreSQL).
-depends_on: str | Sequence[str] | None = "20261129_desk"
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,7 +1,7 @@
 """trust: anchors, intermediates and CRLs added by an admin
 
 Revision ID: 20261129_trust
-Revises: 20261129_foundation
+Revises: 20261129_desk
 Create Date: 2026-11-29 22:15:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261129_trust"
-down_revision: str | Sequence[str] | None = "20261129_foundation"
+down_revision: str | Sequence[str] | None = "20261129_desk"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """verification: signed documents attached to a dossier, with their verification result
 
 Revision ID: 20261129_verification
-Revises: 20261129_foundation
+Revises: 20261129_dashboard
 Create Date: 2026-11-29 22:50:00
 """
 
@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261129_verification"
-down_revision: str | Sequence[str] | None = "20261129_foundation"
+down_revision: str | Sequence[str] | None = "20261129_dashboard"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "20261129_desk"
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

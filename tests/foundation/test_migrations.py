@@ -31,3 +31,22 @@ def test_models_and_migrations_agree(app: Flask) -> None:
             context = MigrationContext.configure(conn, opts={"compare_type": False})
             diff = compare_metadata(context, load_all().metadata)
     assert _significant(diff) == []
+
+
+def test_every_migration_downgrades_and_upgrades_again(tmp_path) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from app.db import make_engine
+    from app.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
+    upgrade(url)
+    command.downgrade(alembic_config(url), "base")
+    engine = make_engine(url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+    upgrade(url)
+    engine = make_engine(url)
+    assert {"staff", "dossier", "audit_entry"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
