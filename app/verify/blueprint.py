@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 
 from flask import Blueprint, current_app, render_template, request
-from werkzeug.wrappers import Response
-
 from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
 
 from app.extensions import limiter
 from app.models.staff import Role
