@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_app_context, request, session
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 APP_DIR = Path(__file__).resolve().parent
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -43,6 +48,39 @@ def local_date(value: datetime | None) -> str:
     return local_time(value, "%d/%m/%Y")
 
 
+def request_translations() -> NullTranslations:
+    """Flask-Babel's translations for this request, looked up once per request.
+
+    Flask-Babel resolves the domain, the locale and its cache on every gettext call; templates
+    call it dozens of times per page. The result is kept where Flask-Babel keeps per-request
+    state (``babel_translations`` on its context, which its ``refresh()`` and
+    ``force_locale()`` reset), so a locale change still takes effect as documented.
+    """
+    try:
+        cached: NullTranslations | None = g._flask_babel.babel_translations
+    except (AttributeError, RuntimeError):  # not looked up yet, or no app context
+        cached = None
+    if cached is None:
+        from flask_babel import get_translations
+
+        cached = get_translations()
+        if has_app_context() and "_flask_babel" in g:
+            g._flask_babel.babel_translations = cached
+    return cached
+
+
+@pass_eval_context
+def _jinja_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+    """``_()`` / ``gettext()`` in templates: the same result as Jinja's i18n extension in
+    "newstyle" mode (autoescape-aware, always %-formatted), in one call instead of three."""
+    text: str = request_translations().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our own catalogue, as jinja2.ext.i18n does
+    if variables or "%" in text:  # else formatting would return the same text
+        text = text % variables
+    return text
+
+
 def register_i18n(app: Flask) -> None:
     from app.extensions import babel
 
@@ -53,5 +91,14 @@ def register_i18n(app: Flask) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    # Same callables as Flask-Babel installs, reading the per-request translations once.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
+    app.jinja_env.globals.update(_=_jinja_gettext, gettext=_jinja_gettext)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_date"] = local_date

@@ -53,10 +53,24 @@ class KeyRing:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._cache: tuple[tuple[tuple[str, int], ...], list[SigningKey]] | None = None
+
+    def _stamp(self) -> tuple[tuple[str, int], ...]:
+        return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(self.folder.glob("*.pem")))
 
     def private_keys(self) -> list[SigningKey]:
+        """Every key, oldest first; parsed once and again only when the folder changes (another
+        worker or host may rotate keys in a shared instance folder)."""
         if not self.folder.exists():
             return []
+        stamp = self._stamp()
+        if self._cache is not None and self._cache[0] == stamp:
+            return list(self._cache[1])
+        keys = self._load()
+        self._cache = (stamp, keys)
+        return list(keys)
+
+    def _load(self) -> list[SigningKey]:
         keys = []
         for path in sorted(self.folder.glob("*.pem")):
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)

@@ -104,13 +104,14 @@ def _bare_op(engine: Engine, bare: Table) -> Callable[[int], None]:
 
 
 _PREFILL_SQL = """
-INSERT INTO dossier (code, agency_code, day, seq, lookup_key, procedure_id,
+INSERT INTO dossier (code, agency_code, day, seq, lookup_key, lookup_hash, procedure_id,
   procedure_version_id, procedure_code, procedure_name_vi, procedure_name_en,
   applicant_name, applicant_phone, applicant_email, applicant_address,
   personal_id_masked, documents, sets, collect_method, collect_address, fee_vnd,
   register_book, register_entry, received_at, original_due_at, due_at, status,
   received_by, token, token_jti, created_at)
 SELECT 'PREFILL-' || (n + :offset), 'PREFILL', :day, n + :offset, 'prefill' || (n + :offset),
+  'prefill-hash' || (n + :offset),
   1, 1, 'x', 'x', '', 'x', '', '', '', '', '[]', 1, 'desk', '', 0, '2020', n, :ts, :ts, :ts,
   'returned', 'bench', '', 'p' || (n + :offset), :ts
 FROM ({rows}) AS g

@@ -275,9 +275,10 @@ class _Looker:
     """One app on one database, timing single look-ups as the view does them."""
 
     def __init__(self, instance: Path, database_url: str, path: str) -> None:
-        from app import create_app
+        from app import cipher, create_app
 
         self.app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": database_url})
+        self.cipher = cipher(self.app)
         self.key = path.rsplit("/", 1)[1]
         self.samples: list[float] = []
 
@@ -289,7 +290,7 @@ class _Looker:
         with self.app.test_request_context("/"):
             started = time.perf_counter()
             page = load_page(db.session, self.key if hit else self.key[::-1], datetime.now(UTC),
-                             "https://motcua.example.vn")
+                             "https://motcua.example.vn", self.cipher)
             page_data(page)
             db.session.rollback()
             self.samples.append(time.perf_counter() - started)

@@ -2,6 +2,7 @@
 
 Writers first ``UPDATE audit_head``: on PostgreSQL that locks the row, on SQLite it takes the
 write lock, so concurrent requests append one after another and the chain never forks.
+(A missing head row is created by the first writer; creating it races only on an empty log.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.models.audit import AuditEntry, AuditHead
@@ -42,25 +43,46 @@ def ensure_head(session: Session) -> None:
         session.flush()
 
 
+# Built once per process (building a statement costs more than running it); run as Core
+# statements on the session's connection: no ORM bookkeeping for an append-only row.
+_HEAD = AuditHead.__table__
+_TAKE_SEQ = (update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(seq=_HEAD.c.seq + 1)
+             .returning(_HEAD.c.seq, _HEAD.c.last_hash))
+_SET_LAST_HASH = (update(_HEAD).where(_HEAD.c.id == _HEAD_ID)
+                  .values(last_hash=bindparam("last_hash")))
+_APPEND = insert(AuditEntry.__table__)
+
+
 def record(session: Session, *, actor: str, action: str, target: str = "",
            details: dict[str, Any] | None = None, ip: str = "",
            at: datetime | None = None) -> AuditEntry:
-    """Append one entry in the caller's transaction (flushes; the request commits)."""
-    ensure_head(session)
-    seq, prev_hash = session.execute(
-        update(AuditHead).where(AuditHead.id == _HEAD_ID)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.last_hash)
-    ).one()
+    """Append one entry in the caller's transaction (flushes; the request commits).
+
+    Three statements: take the next number (the UPDATE locks the head row until commit, so
+    writers queue and the chain never forks), insert the entry, store its hash in the head.
+    The returned entry is not attached to the session (it is written already).
+    """
+    session.flush()  # the caller's pending changes first, as an autoflushing query would
+    connection = session.connection()
+    taken = connection.execute(_TAKE_SEQ).first()
+    if taken is None:  # first entry ever: create the head, then take the number under its lock
+        ensure_head(session)
+        taken = connection.execute(_TAKE_SEQ).one()
+    seq, prev_hash = taken
     clean = json.loads(json.dumps(details or {}, default=str))
     entry = AuditEntry(seq=seq, at=at or datetime.now(UTC), actor=actor[:128],
                        action=action[:64], target=target[:128], details=clean, ip=ip[:64],
                        prev_hash=prev_hash, hash="")
     entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.execute(update(AuditHead).where(AuditHead.id == _HEAD_ID)
-                    .values(last_hash=entry.hash))
-    session.flush()
+    connection.execute(_APPEND, {
+        "seq": entry.seq, "at": entry.at, "actor": entry.actor, "action": entry.action,
+        "target": entry.target, "details": entry.details, "ip": entry.ip,
+        "prev_hash": entry.prev_hash, "hash": entry.hash,
+    })
+    connection.execute(_SET_LAST_HASH, {"last_hash": entry.hash})
+    head = session.identity_map.get(session.identity_key(AuditHead, (_HEAD_ID,)))
+    if head is not None:  # a head object loaded in this session is stale now
+        session.expire(head)
     return entry
 
 

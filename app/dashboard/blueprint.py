@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from app.admin.agency import get_agency
 from app.audit.operations import record
-from app.dashboard import indexes  # noqa: F401 - models and migrations agree on them
 from app.dashboard.forms import FilterForm, ReportForm
 from app.dashboard.period import Filters, Period
 from app.extensions import db

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CTE
 
-from app.dashboard import indexes  # noqa: F401 - declares the indexes the queries rely on
 from app.dashboard.actionable import Actionable, actionable
 from app.dashboard.period import Filters, Period
 from app.dashboard.ratings import Ratings, ratings

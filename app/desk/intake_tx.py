@@ -26,11 +26,15 @@ def _retryable(exc: OperationalError) -> bool:
     return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text
 
 
+_WRITE_LOCK = text("UPDATE dossier_counter SET last_seq = last_seq WHERE 0")
+
+
 def _take_write_lock(session: Session) -> None:
     """SQLite: make the transaction a write transaction before it reads anything, so later
     writers queue on the busy timeout instead of failing with a stale snapshot."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("UPDATE dossier_counter SET last_seq = last_seq WHERE 0"))
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.execute(_WRITE_LOCK)
 
 
 def commit_intake(

@@ -1,26 +1,28 @@
 """Desk domain actions: intake, receipts, status workflow, apology letters, catalogue.
 
 No Flask here: callers pass the session, the moment `now`, the signing key and the desk
-settings. Actions only *flush*; the request (or CLI command) commits once.
+settings. Actions only *flush* (or write with Core statements in the session's transaction);
+the request (or CLI command) commits once.
 
 Functions used by the public look-up feature (app/lookup):
-`find_by_lookup_key`, `is_jti_revoked`, `public_view`, `verify_receipt_token`,
-`timeliness.classify` (re-exported here as `classify`).
+`find_by_lookup_key`, `probe_hash`, `is_jti_revoked`, `public_view`, `public_view_of`,
+`verify_receipt_token`, `timeliness.classify` (re-exported here as `classify`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, Integer, String, TextClause, bindparam, insert, select, text
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.operations import record as audit
 from app.desk import tokens
@@ -43,11 +45,11 @@ from app.desk.workflow import (
     starts_pause,
 )
 from app.errors import AppError
+from app.models.base import utcnow
 from app.models.desk_calendar import CalendarDay
 from app.models.dossier import (
     ApologyLetter,
     Dossier,
-    DossierCounter,
     DossierEvent,
     RevokedReceiptToken,
 )
@@ -116,9 +118,15 @@ class DeskContext:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
 
+# Statements of the hot paths (intake, public look-up) are built once per process: building a
+# SQLAlchemy statement costs more than running it. They run on the session's connection (Core),
+# which skips the ORM layer where no mapped object is needed.
+_CALENDAR_DAYS = select(CalendarDay.day, CalendarDay.kind)
+
+
 def load_calendar(session: Session, base: CalendarConfig | None = None) -> WorkCalendar:
     """The working calendar with the admin-declared days off and make-up days."""
-    rows = session.execute(select(CalendarDay.day, CalendarDay.kind)).all()
+    rows = session.connection().execute(_CALENDAR_DAYS).all()
     config = base or CalendarConfig()
     off = frozenset(day for day, kind in rows if kind == "off") | config.extra_days_off
     work = frozenset(day for day, kind in rows if kind == "work") | config.makeup_days
@@ -269,22 +277,43 @@ def add_procedure_version(
 
 
 # ----- counters -------------------------------------------------------------------------
+def _counter_upsert(rows: int) -> TextClause:
+    """One INSERT ... ON CONFLICT DO UPDATE ... RETURNING for ``rows`` counters (binds scope<i>,
+    day<i>, agency). Written as SQL text because SQLAlchemy does not cache the compiled form of
+    a multi-row upsert; the text is valid on PostgreSQL and on SQLite (3.35+) alike."""
+    values = ", ".join(f"(:scope{i}, :agency, :day{i}, 1)" for i in range(rows))
+    return (
+        text(
+            "INSERT INTO dossier_counter (scope, agency_code, day, last_seq) "  # noqa: S608
+            f"VALUES {values} ON CONFLICT (scope, agency_code, day) "
+            "DO UPDATE SET last_seq = dossier_counter.last_seq + 1 RETURNING scope, last_seq"
+        )
+        .bindparams(*(bindparam(f"day{i}", type_=Date()) for i in range(rows)))
+        .columns(scope=String(), last_seq=Integer())
+    )
+
+
+_UPSERTS = {rows: _counter_upsert(rows) for rows in (1, 2)}
+
+
+def _take_numbers(session: Session, agency_code: str, counters: Sequence[tuple[str, date]]
+                  ) -> dict[str, int]:
+    """Atomically take the next number of each (scope, day) counter, in the order given, with
+    one statement; returns {scope: number}."""
+    params: dict[str, Any] = {"agency": agency_code}
+    for i, (scope, day) in enumerate(counters):
+        params[f"scope{i}"], params[f"day{i}"] = scope, day
+    rows = session.connection().execute(_UPSERTS[len(counters)], params).all()
+    return {scope: int(seq) for scope, seq in rows}
+
+
 def next_sequence(session: Session, agency_code: str, day: date, scope: str = "day") -> int:
     """Atomically take the next number: INSERT ... ON CONFLICT DO UPDATE ... RETURNING.
 
     The row stays locked until the transaction ends (PostgreSQL row lock; SQLite write lock),
     so concurrent intakes queue on it; a rolled-back intake gives its number back: no gaps.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = insert(DossierCounter).values(
-        scope=scope, agency_code=agency_code, day=day, last_seq=1
-    )
-    statement = values.on_conflict_do_update(
-        index_elements=[DossierCounter.scope, DossierCounter.agency_code, DossierCounter.day],
-        set_={"last_seq": DossierCounter.last_seq + 1},
-    ).returning(DossierCounter.last_seq)
-    return int(session.execute(statement).scalar_one())
+    return _take_numbers(session, agency_code, [(scope, day)])[scope]
 
 
 # ----- intake ---------------------------------------------------------------------------
@@ -326,8 +355,25 @@ class IntakeData:
     idempotency_key: str = ""
 
 
-class CipherLike(Protocol):
+class KeyedHasher(Protocol):
+    def keyed_hash(self, value: str, context: str) -> str: ...
+
+
+class CipherLike(KeyedHasher, Protocol):
     def encrypt(self, plaintext: str, context: str) -> str: ...
+
+
+LOOKUP_HASH_CONTEXT = "dossier.lookup_key"
+
+
+def lookup_hash(key: str, hasher: KeyedHasher | None) -> str:
+    """What the public look-up searches by: the instance's keyed hash (HMAC) of the key, so the
+    database never compares the raw key. Without a hasher (library use and tests that pass
+    ``cipher=None``) a plain SHA-256 under the same context: still never the raw key; the web,
+    CLI and API always pass the instance cipher."""
+    if hasher is not None:
+        return hasher.keyed_hash(key, LOOKUP_HASH_CONTEXT)
+    return hashlib.sha256(f"{LOOKUP_HASH_CONTEXT}\x00{key}".encode()).hexdigest()
 
 
 def _check(data: IntakeData) -> None:
@@ -345,10 +391,15 @@ def _check(data: IntakeData) -> None:
         raise InvalidIntakeError("documents")
 
 
+_BY_IDEMPOTENCY_KEY = select(Dossier.id).where(Dossier.idempotency_key == bindparam("key"))
+
+
 def find_by_idempotency_key(session: Session, key: str) -> Dossier | None:
     if not key:
         return None
-    return session.scalars(select(Dossier).where(Dossier.idempotency_key == key)).first()
+    session.flush()  # an intake of this session not flushed yet must be found too
+    found = session.connection().execute(_BY_IDEMPOTENCY_KEY, {"key": key}).scalar()
+    return None if found is None else session.get(Dossier, found)
 
 
 def due_time(
@@ -377,7 +428,7 @@ def _claims(dossier: Dossier, base_url: str, now: datetime) -> tokens.ReceiptCla
 def issue_token(dossier: Dossier, key: SigningKeyLike, base_url: str, now: datetime) -> str:
     """Sign a fresh receipt token for `dossier` and remember it (and its jti) on the row."""
     claims = _claims(dossier, base_url, now)
-    dossier.token = tokens.sign(claims, key.private_key)
+    dossier.token = tokens.sign(claims, key.private_key, kid=key.kid)
     dossier.token_jti = claims.jti
     return dossier.token
 
@@ -385,6 +436,55 @@ def issue_token(dossier: Dossier, key: SigningKeyLike, base_url: str, now: datet
 def lookup_url(dossier: Dossier, base_url: str) -> str:
     """The QR content `<base>/r/<key>#<token>`."""
     return receipt_url(base_url, dossier.lookup_key, dossier.token)
+
+
+_VERSION_IN_FORCE = (
+    select(
+        _BY_IDEMPOTENCY_KEY.scalar_subquery().label("earlier"),
+        Procedure.id.label("procedure_id"), Procedure.code, ProcedureVersion.id,
+        ProcedureVersion.name_vi, ProcedureVersion.name_en, ProcedureVersion.processing_days,
+        ProcedureVersion.processing_hours, ProcedureVersion.fee_vnd, ProcedureVersion.documents,
+    )
+    .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+    .where(
+        Procedure.code == bindparam("code"),
+        Procedure.active,
+        ProcedureVersion.effective_from <= bindparam("on"),
+    )
+    .order_by(ProcedureVersion.effective_from.desc())
+    .limit(1)
+)
+"""The active procedure's version in force on a day (the snapshot an intake copies), with
+the id of the dossier already received under the idempotency key (``earlier``), if any."""
+
+
+_DOSSIER_COLUMNS = tuple(c.key for c in Dossier.__table__.columns if c.key != "id")
+_EVENT_COLUMNS = tuple(c.key for c in DossierEvent.__table__.columns if c.key != "id")
+_INSERT_DOSSIER = insert(Dossier.__table__).returning(Dossier.__table__.c.id)
+_INSERT_EVENT = insert(DossierEvent.__table__).returning(DossierEvent.__table__.c.id)
+
+
+def _insert_received(session: Session, dossier: Dossier, event: DossierEvent) -> None:
+    """Write a new dossier and its first event with two Core INSERTs, then put both objects
+    in the session as persistent, as a flush would have left them (without the unit-of-work
+    bookkeeping, the largest cost of an intake). Every column is set by the caller."""
+    connection = session.connection()
+    dossier.id = connection.execute(
+        _INSERT_DOSSIER, {name: getattr(dossier, name) for name in _DOSSIER_COLUMNS}
+    ).scalar_one()
+    event.dossier_id = dossier.id
+    event.id = connection.execute(
+        _INSERT_EVENT, {name: getattr(event, name) for name in _EVENT_COLUMNS}
+    ).scalar_one()
+    for row in (dossier, event):
+        make_transient_to_detached(row)  # "loaded" with the values just written
+        stale = session.identity_map.get(session.identity_key(type(row), (row.id,)))
+        if stale is not None:  # left by a rolled-back intake whose id the database reused
+            session.expunge(stale)
+        session.add(row)
+    set_committed_value(dossier, "events", [event])
+    set_committed_value(dossier, "apologies", [])
+    set_committed_value(event, "dossier", dossier)
 
 
 @dataclass(frozen=True)
@@ -406,43 +506,44 @@ def receive_dossier(
 ) -> IntakeResult:
     """Register a dossier: code, due time, look-up key and signed token, in one transaction."""
     _check(data)
-    earlier = find_by_idempotency_key(session, data.idempotency_key)
-    if earlier is not None:
-        return IntakeResult(earlier, created=False)
     local_now = now.astimezone(ZONE)
-    found = session.execute(
-        select(Procedure, ProcedureVersion)
-        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-        .where(
-            Procedure.code == data.procedure_code,
-            Procedure.active,
-            ProcedureVersion.effective_from <= local_now.date(),
-        )
-        .order_by(ProcedureVersion.effective_from.desc())
-        .limit(1)
+    session.flush()  # an intake of this session not flushed yet must be found too
+    # One query answers both "was this form submitted already?" and "which version applies?".
+    version = session.connection().execute(
+        _VERSION_IN_FORCE,
+        {"code": data.procedure_code, "on": local_now.date(), "key": data.idempotency_key},
     ).first()
-    if found is None:
+    if version is None:  # unknown procedure; a double submit still returns its first dossier
+        earlier = find_by_idempotency_key(session, data.idempotency_key)
+        if earlier is not None:
+            return IntakeResult(earlier, created=False)
         raise UnknownProcedureError(data.procedure_code)
-    procedure, version = found
+    if version.earlier is not None and data.idempotency_key:
+        return IntakeResult(session.get_one(Dossier, version.earlier), created=False)
     due = due_time(ctx.calendar, now, version.processing_days, version.processing_hours)
     agency = validate_agency_code(ctx.agency_code)
-    seq = next_sequence(session, agency, local_now.date())
-    entry = next_sequence(session, agency, date(local_now.year, 1, 1), scope="year")
+    # Day sequence (the code) and register-book entry, in that lock order, in one statement.
+    numbers = _take_numbers(
+        session, agency, [("day", local_now.date()), ("year", date(local_now.year, 1, 1))]
+    )
+    seq, entry = numbers["day"], numbers["year"]
     documents = data.documents or tuple(
         ReceivedItem(str(doc["name_vi"]), 1, bool(doc.get("original")))
         for doc in version.documents
         if doc.get("required", True)
     )
+    lookup_key = new_lookup_key()
     dossier = Dossier(
         code=format_dossier_code(agency, local_now.date(), seq),
         agency_code=agency,
         day=local_now.date(),
         seq=seq,
-        lookup_key=new_lookup_key(),
+        lookup_key=lookup_key,
+        lookup_hash=lookup_hash(lookup_key, cipher),
         idempotency_key=data.idempotency_key or None,
-        procedure_id=procedure.id,
+        procedure_id=version.procedure_id,
         procedure_version_id=version.id,
-        procedure_code=procedure.code,
+        procedure_code=version.code,
         procedure_name_vi=version.name_vi,
         procedure_name_en=version.name_en,
         processing_days=version.processing_days,
@@ -471,21 +572,23 @@ def receive_dossier(
         due_at=due,
         status=Status.RECEIVED.value,
         received_by=actor,
+        paused_since=None,
+        finished_at=None,
+        returned_at=None,
+        created_at=utcnow(),
     )
     issue_token(dossier, key, ctx.base_url, now)
-    dossier.events.append(
-        DossierEvent(
-            at=now, actor=actor, from_status="", to_status=Status.RECEIVED.value, due_at=due
-        )
+    event = DossierEvent(
+        at=now, actor=actor, from_status="", to_status=Status.RECEIVED.value, handed_to="",
+        note="", due_at=due,
     )
-    session.add(dossier)
-    session.flush()
+    _insert_received(session, dossier, event)
     audit(
         session,
         actor=actor,
         action="dossier.receive",
         target=dossier.code,
-        details={"procedure": procedure.code},
+        details={"procedure": version.code},
         at=now,
     )
     return IntakeResult(dossier, created=True)
@@ -608,14 +711,25 @@ def add_apology(
 
 
 # ----- public look-up (used by app/lookup) ----------------------------------------------
-def find_by_lookup_key(session: Session, key: str) -> Dossier | None:
-    """The dossier for a look-up key, or None. Malformed keys still cost one indexed query
-    so that the answer time does not tell a well-shaped key from a badly shaped one."""
+def probe_hash(key: str, hasher: KeyedHasher | None) -> str:
+    """The lookup_hash to search for ``key``. A malformed key is replaced by one that is never
+    issued, so it still costs one hash and one indexed query: the answer time does not tell a
+    well-shaped key from a badly shaped one."""
     try:
         validate_lookup_key(key)
     except LookupKeyError:
         key = "-" * 22  # never a real key (shape check is skipped for the probe)
-    return session.scalars(select(Dossier).where(Dossier.lookup_key == key)).first()
+    return lookup_hash(key, hasher)
+
+
+_BY_LOOKUP_HASH = select(Dossier).where(Dossier.lookup_hash == bindparam("hash"))
+
+
+def find_by_lookup_key(session: Session, key: str,
+                       hasher: KeyedHasher | None = None) -> Dossier | None:
+    """The dossier for a look-up key, or None; searched by its keyed hash (see lookup_hash:
+    pass the cipher the dossier was received with)."""
+    return session.scalars(_BY_LOOKUP_HASH, {"hash": probe_hash(key, hasher)}).first()
 
 
 def is_jti_revoked(session: Session, jti: str) -> bool:
@@ -666,20 +780,37 @@ class PublicView:
 
 def public_view(dossier: Dossier, now: datetime) -> PublicView:
     apologies = dossier.apologies
+    return public_view_of(
+        dossier,
+        ((e.at, e.to_status) for e in dossier.events),
+        apologies[-1].new_due_at if apologies else None,
+        now,
+    )
+
+
+def public_view_of(
+    facts: Any,
+    timeline: Iterable[tuple[datetime, str]],
+    promised_at: datetime | None,
+    now: datetime,
+) -> PublicView:
+    """The public view from a dossier's columns (a Dossier or a row with the same names:
+    code, procedure_*, applicant_name, received_at, due_at, status, collect_method,
+    paused_since, finished_at), its (time, status) steps and the latest promised date."""
     return PublicView(
-        code=dossier.code,
-        procedure_code=dossier.procedure_code,
-        procedure_name_vi=dossier.procedure_name_vi,
-        procedure_name_en=dossier.procedure_name_en,
-        applicant_initials=mask_name(dossier.applicant_name),
-        received_at=dossier.received_at,
-        due_at=dossier.due_at,
-        promised_at=apologies[-1].new_due_at if apologies else None,
-        status=dossier.status,
-        timeliness=dossier_timeliness(dossier, now).value,
-        collect_method=dossier.collect_method,
-        timeline=tuple(TimelineEntry(e.at, e.to_status) for e in dossier.events),
-        can_rate=dossier.status == Status.RETURNED.value,
+        code=facts.code,
+        procedure_code=facts.procedure_code,
+        procedure_name_vi=facts.procedure_name_vi,
+        procedure_name_en=facts.procedure_name_en,
+        applicant_initials=mask_name(facts.applicant_name),
+        received_at=facts.received_at,
+        due_at=facts.due_at,
+        promised_at=promised_at,
+        status=facts.status,
+        timeliness=dossier_timeliness(facts, now).value,
+        collect_method=facts.collect_method,
+        timeline=tuple(TimelineEntry(at, status) for at, status in timeline),
+        can_rate=facts.status == Status.RETURNED.value,
     )
 
 

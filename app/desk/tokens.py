@@ -181,9 +181,14 @@ def new_jti() -> str:
     return secrets.token_urlsafe(12)
 
 
-def sign(claims: ReceiptClaims, private_key: ec.EllipticCurvePrivateKey) -> str:
-    """Compact JWS of `claims`, header {alg: ES256, kid: thumbprint}; no `typ` to save bytes."""
-    headers = {"kid": thumbprint(private_key), "typ": None}
+def sign(claims: ReceiptClaims, private_key: ec.EllipticCurvePrivateKey,
+         kid: str | None = None) -> str:
+    """Compact JWS of `claims`, header {alg: ES256, kid: thumbprint}; no `typ` to save bytes.
+
+    ``kid``: the key's RFC 7638 thumbprint when the caller already knows it (app.keys.SigningKey
+    carries it), saving its computation on every intake; computed here otherwise.
+    """
+    headers = {"kid": kid or thumbprint(private_key), "typ": None}
     return jwt.encode(asdict(claims), private_key, algorithm=ALGORITHM, headers=headers)
 
 

@@ -22,7 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app import keyring
+from app import cipher, keyring
 from app.desk.operations import find_by_lookup_key
 from app.errors import AppError, NotFound, wants_json
 from app.extensions import db, limiter
@@ -53,7 +53,8 @@ def _not_found() -> NotFound:
 
 
 def _load(key: str) -> LookupPage:
-    return load_page(db.session, key, datetime.now(UTC), current_app.config["PUBLIC_BASE_URL"])
+    return load_page(db.session, key, datetime.now(UTC), current_app.config["PUBLIC_BASE_URL"],
+                     cipher(current_app))
 
 
 def _render(key: str, data: dict[str, Any], form: RatingForm | None) -> str:
@@ -105,7 +106,7 @@ def _rating_limit() -> str:
 @bp.post("/r/<key>/rating")
 @limiter.limit(_rating_limit)
 def rate(key: str) -> Response | tuple[str, int]:
-    dossier = find_by_lookup_key(db.session, key)
+    dossier = find_by_lookup_key(db.session, key, cipher(current_app))
     if dossier is None:
         misses.count_miss(client_ip())
         raise _not_found()

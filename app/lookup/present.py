@@ -9,10 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
-from app.i18n import local_time
+from app.i18n import local_time, request_translations
 from app.lookup.operations import LookupPage
+
+
+def _l(message: str) -> str:
+    """Marks ``message`` for extraction (a gettext keyword); :func:`_label` translates it when
+    the page is built, through the request's translations (cheaper than a lazy string)."""
+    return message
+
 
 STATUS_LABELS = {
     "received": _l("Đã tiếp nhận hồ sơ"),
@@ -38,8 +44,9 @@ COLLECT_LABELS = {
 }
 
 
-def _label(table: dict[str, Any], code: str) -> str:
-    return str(table.get(code, code))
+def _label(table: dict[str, str], code: str) -> str:
+    message = table.get(code)
+    return code if message is None else str(request_translations().ugettext(message))
 
 
 def _moment(value: Any) -> dict[str, str] | None:

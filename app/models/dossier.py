@@ -34,6 +34,10 @@ class Dossier(Base):
     day: Mapped[date] = mapped_column(Date)
     seq: Mapped[int] = mapped_column(Integer)
     lookup_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Keyed hash (HMAC, instance key) of lookup_key: the public page looks up by this column so
+    # the database never compares the raw key. The raw key stays for reprints. Nullable only so
+    # that bulk loaders predating the column keep working (those rows are not publicly found).
+    lookup_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     # Unique per intake form: a double submit finds the first dossier instead of a second one.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
