@@ -89,7 +89,11 @@ def _load_staff() -> Staff | None:
 
 
 def sign_in(staff: Staff) -> None:
+    """A fresh session (no fixation), keeping only the chosen language."""
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang
     session.permanent = True
     session[SESSION_STAFF] = staff.id
     session[SESSION_VERSION] = staff.session_version

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from hypothesis import settings
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import BaseWSGIServer, make_server

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.admin.agency import get_agency, update_agency
 from app.admin import trust
+from app.admin.agency import get_agency, update_agency
 from app.admin.forms import ActionForm, AgencyForm, ResetPasswordForm, StaffForm, TrustUploadForm
 from app.audit.operations import verify_chain
 from app.auth import operations

@@ -70,7 +70,8 @@ def test_redis_rate_limits_are_shared_between_workers(tmp_path: Path,
     prefix = uuid.uuid4().hex
     config = {"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database_url,
               "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "LOGIN_RATE_LIMIT":
-              "4 per minute", "RATELIMIT_KEY_PREFIX": prefix}
+              # per hour, not per minute: a fixed window that turns over mid-test resets counts
+              "4 per hour", "RATELIMIT_KEY_PREFIX": prefix}
     first, second = create_app(config), create_app(config)
     statuses = []
     for i in range(6):  # alternate "workers": the limit must count across both
