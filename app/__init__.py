@@ -62,6 +62,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    # One Limiter object serves every app of the process (the tests build many); Flask-Limiter
+    # keeps the first app's key prefix, so state this app's explicitly.
+    limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]
 
 
 def register_features(app: Flask) -> None:

@@ -86,9 +86,13 @@ def create_staff(session: Session, *, username: str, role: Role, password: str |
     name = validate_username(username)
     if find_staff(session, name) is not None:
         raise Conflict(_l("Tên đăng nhập đã tồn tại."), code="username_taken", field="username")
+    try:
+        password_hash = hash_password(password) if password else None
+    except PasswordError as exc:
+        raise AppError(password_message(exc.code), code=f"password_{exc.code}",
+                       field="password") from exc
     staff = Staff(username=name, role=role, full_name=full_name.strip()[:200],
-                  password_hash=hash_password(password) if password else None, active=True,
-                  session_version=1, failed_logins=0)
+                  password_hash=password_hash, active=True, session_version=1, failed_logins=0)
     session.add(staff)
     session.flush()
     record(session, actor=actor, action="staff.create", target=f"staff:{name}",

@@ -34,9 +34,12 @@ def test_cli_staff_add_reads_password_from_stdin(app: Flask, runner: FlaskCliRun
     dup = runner.invoke(args=["staff", "add", "tran.thi.b", "--role", "officer",
                               "--password-stdin"], input="mat-khau-rat-dai\n")
     assert dup.exit_code == 1
+    assert dup.exception is None or isinstance(dup.exception, SystemExit)  # no traceback
+    assert "Tên đăng nhập đã tồn tại" in dup.output
     short = runner.invoke(args=["staff", "add", "le.c", "--role", "officer",
                                 "--password-stdin"], input="short\n")
     assert short.exit_code == 1
+    assert "ít nhất 10 ký tự" in short.output
     bad_role = runner.invoke(args=["staff", "add", "le.c", "--role", "boss",
                                    "--password-stdin"], input="x" * 12 + "\n")
     assert bad_role.exit_code == 2
