@@ -115,6 +115,22 @@ def _text(report: DocumentReport) -> str:
     return "\n".join(lines)
 
 
+def _agency_trust() -> Any:
+    """The same trust list as the web page: the packaged VN pack minus anchors an admin turned
+    off, plus uploaded anchors and CRLs. Without a migrated database, the packaged pack."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.admin.trust import trust_store
+    from app.extensions import db
+    from esign.trust import TrustStore
+
+    try:
+        return trust_store(db.session)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return TrustStore.default()
+
+
 @click.command("verify", cls=_Command)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help='Print {"documents": [...]} as JSON.')
@@ -125,7 +141,8 @@ def _text(report: DocumentReport) -> str:
     type=click.Path(path_type=Path),
     help="Extra trust anchors/CRLs: a PEM/DER file or a folder (repeatable).",
 )
-@click.option("--no-default-trust", is_flag=True, help="Do not trust the packaged VN pack.")
+@click.option("--no-default-trust", is_flag=True,
+              help="Trust only --trust: not the agency's list (VN pack and admin anchors).")
 @click.option("--at", "at", default=None, help="Validation time, ISO 8601 (default: now).")
 @click.option(
     "--revocation",
@@ -154,9 +171,11 @@ def verify_command(
         if not extra.exists():
             raise UsageError(f"--trust: no such file or folder: {extra}")
     try:
-        trust = TrustStore.from_paths(list(trust_paths), include_default=not no_default_trust)
+        extra = TrustStore.from_paths(list(trust_paths), include_default=False)
     except TrustStoreError as exc:
         raise UsageError(f"--trust: {exc}") from exc
+    base = TrustStore.empty() if no_default_trust else _agency_trust()
+    trust = base.with_anchors(*extra.anchors).with_crls(*extra.crls)
     files = _walk(paths)
     policy = ValidationPolicy(revocation_mode=revocation)  # type: ignore[arg-type]
     reports: list[Any] = []

@@ -136,3 +136,16 @@ def test_naive_at_is_vietnam_time() -> None:
     assert moment is not None
     assert moment.utcoffset() is not None
     assert moment.isoformat().endswith("+07:00")
+
+
+def test_cli_uses_the_agency_trust_list(
+    runner: FlaskCliRunner, folder: Path, trust_test_root: Any
+) -> None:
+    """An anchor an admin added in the web UI counts for `motcua verify` too."""
+    target = str(folder / "hoadon.xml")
+    assert _run(runner, "--at", AT, target).exit_code == 2  # not trusted yet
+    trust_test_root()
+    trusted = _run(runner, "--at", AT, target)
+    assert trusted.exit_code == 0, trusted.output
+    dropped = _run(runner, "--no-default-trust", "--at", AT, target)
+    assert dropped.exit_code == 2  # --no-default-trust leaves the agency list out as well
