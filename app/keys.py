@@ -37,6 +37,13 @@ def jwk_thumbprint(public_key: ec.EllipticCurvePublicKey) -> str:
     return _b64url(hashlib.sha256(canonical.encode()).digest())
 
 
+def publishable_jwk(public_key: ec.EllipticCurvePublicKey,
+                    kid: str | None = None) -> dict[str, str]:
+    """The JWK as published in the JWKS: members plus kid (the thumbprint), use and alg."""
+    return {**public_jwk(public_key), "kid": kid or jwk_thumbprint(public_key), "use": "sig",
+            "alg": "ES256"}
+
+
 @dataclass(frozen=True)
 class SigningKey:
     kid: str
@@ -44,8 +51,7 @@ class SigningKey:
     created: float
 
     def public_jwk(self) -> dict[str, str]:
-        return {**public_jwk(self.private_key.public_key()), "kid": self.kid, "use": "sig",
-                "alg": "ES256"}
+        return publishable_jwk(self.private_key.public_key(), self.kid)
 
 
 class KeyRing:

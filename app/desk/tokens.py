@@ -11,9 +11,6 @@ every failure raises a `ReceiptTokenError` subclass with a stable `code`.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -22,6 +19,9 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from app.keys import jwk_thumbprint, publishable_jwk
+from app.keys import public_jwk as jwk_members
 
 ALGORITHM = "ES256"
 CLAIMS = ("iss", "sub", "proc", "rcv", "due", "agc", "iat", "jti")
@@ -97,10 +97,6 @@ def load_private_key_pem(data: bytes) -> ec.EllipticCurvePrivateKey:
     return key
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _public(
     key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey,
 ) -> ec.EllipticCurvePublicKey:
@@ -110,25 +106,18 @@ def _public(
 def public_jwk_members(
     key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey,
 ) -> dict[str, str]:
-    """The RFC 7638 required members of a P-256 public key, in lexicographic order."""
-    numbers = _public(key).public_numbers()
-    return {
-        "crv": "P-256",
-        "kty": "EC",
-        "x": _b64url(numbers.x.to_bytes(32, "big")),
-        "y": _b64url(numbers.y.to_bytes(32, "big")),
-    }
+    """The RFC 7638 required members of a P-256 public key (one implementation: app.keys)."""
+    return jwk_members(_public(key))
 
 
 def thumbprint(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> str:
     """RFC 7638 JWK SHA-256 thumbprint, base64url: the `kid` of the key."""
-    canonical = json.dumps(public_jwk_members(key), separators=(",", ":"), sort_keys=True)
-    return _b64url(hashlib.sha256(canonical.encode("ascii")).digest())
+    return jwk_thumbprint(_public(key))
 
 
 def public_jwk(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> dict[str, str]:
     """Publishable JWK with kid/use/alg."""
-    return {**public_jwk_members(key), "kid": thumbprint(key), "use": "sig", "alg": ALGORITHM}
+    return publishable_jwk(_public(key))
 
 
 def build_jwks(
