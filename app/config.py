@@ -106,6 +106,19 @@ def text(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be text"
 
 
+def rate_limit(value: Any) -> str | None:
+    """A Flask-Limiter rate string: "10 per minute", or several joined by ";"."""
+    from limits import parse_many
+
+    if not isinstance(value, str):
+        return "must be a rate such as '10 per minute'"
+    try:
+        parse_many(value)
+    except ValueError as exc:
+        return f"not a rate limit such as '10 per minute': {exc}"
+    return None
+
+
 CORE_SETTINGS: dict[str, Setting] = {
     "SECRET_KEY": Setting(None, check=lambda v: None if v is None or (
         isinstance(v, str) and len(v) >= 32) else "must be at least 32 characters", secret=True),
@@ -120,7 +133,7 @@ CORE_SETTINGS: dict[str, Setting] = {
     "MAX_UPLOAD_MB": Setting(50, parse=int, check=positive),
     "LOGIN_MAX_FAILURES": Setting(5, parse=int, check=positive),
     "LOGIN_LOCK_MINUTES": Setting(15, parse=int, check=positive),
-    "LOGIN_RATE_LIMIT": Setting("20 per minute", check=text),
+    "LOGIN_RATE_LIMIT": Setting("20 per minute", check=rate_limit),
     "SESSION_HOURS": Setting(10, parse=int, check=positive),
     "TIMEZONE": Setting("Asia/Ho_Chi_Minh", check=one_of("Asia/Ho_Chi_Minh")),
     "OIDC_ISSUER": Setting("", check=optional_http_url),

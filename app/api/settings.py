@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from limits import parse as parse_limit
-
-from app.config import Setting, positive
-
-
-def _rate_limit(value: Any) -> str | None:
-    try:
-        parse_limit(str(value))
-    except ValueError:
-        return "must be a rate limit such as '120 per minute'"
-    return None
+from app.config import Setting, positive, rate_limit
 
 
 def _token_seconds(value: Any) -> str | None:
@@ -26,6 +16,6 @@ def _token_seconds(value: Any) -> str | None:
 
 SETTINGS: dict[str, Setting] = {
     "API_TOKEN_SECONDS": Setting(600, parse=int, check=_token_seconds),
-    "API_DEFAULT_RATE_LIMIT": Setting("120 per minute", check=_rate_limit),
+    "API_DEFAULT_RATE_LIMIT": Setting("120 per minute", check=rate_limit),
     "API_MAX_JSON_KB": Setting(64, parse=int, check=positive),
 }

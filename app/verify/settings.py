@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from app.config import Setting, positive
+from app.config import Setting, positive, rate_limit
 
 SETTINGS: dict[str, Setting] = {
     # Public uploads per client address; verification is CPU-heavy.
-    "VERIFY_RATE_LIMIT": Setting("10 per minute"),
+    "VERIFY_RATE_LIMIT": Setting("10 per minute", check=rate_limit),
     # Wall-time limit of one verification in its worker process, seconds.
     "VERIFY_TIME_LIMIT": Setting(30, parse=int, check=positive),
     # Warm worker processes per web process (each verifies one upload at a time).

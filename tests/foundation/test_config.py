@@ -39,6 +39,10 @@ def test_layers_apply_in_order(tmp_path: Path) -> None:
     ({"MOTCUA_LOG_FORMAT": "xml"}, "LOG_FORMAT"),
     ({"MOTCUA_SECRET_KEY": "short"}, "SECRET_KEY"),
     ({"MOTCUA_OIDC_PROVISION": "maybe"}, "OIDC_PROVISION"),
+    ({"MOTCUA_LOGIN_RATE_LIMIT": "lots"}, "LOGIN_RATE_LIMIT"),
+    ({"MOTCUA_VERIFY_RATE_LIMIT": "fast"}, "VERIFY_RATE_LIMIT"),
+    ({"MOTCUA_LOOKUP_MISS_LIMIT": "10 per fortnight"}, "LOOKUP_MISS_LIMIT"),
+    ({"MOTCUA_API_DEFAULT_RATE_LIMIT": "120 per fortnight"}, "API_DEFAULT_RATE_LIMIT"),
 ])
 def test_bad_values_name_the_key(tmp_path: Path, environ: dict[str, str], key: str) -> None:
     with pytest.raises(ConfigError) as info:
