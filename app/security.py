@@ -7,7 +7,6 @@ tokens itself). :func:`requires` raises the bar to supervisor or admin.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -136,22 +135,17 @@ def _enforce_login() -> Response | None:
     return None
 
 
-def csp_nonce() -> str:
-    if "_motcua_nonce" not in g:
-        g._motcua_nonce = secrets.token_urlsafe(16)
-    nonce: str = g._motcua_nonce
-    return nonce
-
-
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def content_security_policy(nonce: str, form_targets: str = "") -> str:
+def content_security_policy(form_targets: str = "") -> str:
+    """No inline script or style anywhere (every page loads its scripts from /static), so the
+    policy is the same for every response: built once per app, not per request."""
     return "; ".join([
         "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
+        "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
@@ -163,18 +157,27 @@ def content_security_policy(nonce: str, form_targets: str = "") -> str:
     ])
 
 
+def _security_headers(app: Flask) -> dict[str, str]:
+    # The OIDC provider's origin may receive the sign-in form (form-action).
+    issuer = _origin(app.config.get("OIDC_ISSUER") or "")
+    return {
+        "Content-Security-Policy": content_security_policy(issuer),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+
+
 def _set_headers(response: Response) -> Response:
-    issuer = _origin(current_app.config.get("OIDC_ISSUER") or "")
-    response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), issuer)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers = response.headers
+    for name, value in current_app.extensions["motcua.security_headers"].items():
+        headers[name] = value
     if request.is_secure:
-        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_staff() is not None:
-        response.headers.setdefault("Cache-Control", "no-store")
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if "_motcua_staff" in g and g._motcua_staff is not None:  # a staff page: never cached
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -190,6 +193,7 @@ def register_security(app: Flask) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=https,
     )
+    app.extensions["motcua.security_headers"] = _security_headers(app)
     app.before_request(_enforce_login)
     app.after_request(_set_headers)
-    app.jinja_env.globals.update(csp_nonce=csp_nonce, current_staff=current_staff, Role=Role)
+    app.jinja_env.globals.update(current_staff=current_staff, Role=Role)

@@ -84,6 +84,26 @@ class Server:
         _wait_ready(self.port, ready_path, self.process)
         return self
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the master and its workers so far (Linux /proc)."""
+        if self.process is None:
+            return 0.0
+        pids = [self.process.pid]
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            pids += [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            pass
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -127,14 +147,17 @@ def _load_python(port: int, path: str, requests: int, concurrency: int,
             latencies.extend(mine)
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    cpu_started = time.process_time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_started
     latencies.sort()
     return {"requests": len(latencies), "errors": errors[0],
+            "client_cpu_ms_per_request": round(1000 * client_cpu / max(1, len(latencies)), 3),
             "req_per_s": round(len(latencies) / wall, 1),
             "p50_ms": round(1000 * latencies[len(latencies) // 2], 2),
             "p99_ms": round(1000 * latencies[min(len(latencies) - 1,
@@ -210,18 +233,25 @@ def _throughput(tmp: Path, requests: int, concurrency: int, workers: int,
     ours = Server("app:create_app()", workers, env, ROOT).start(path)
     html, json = {"Accept": "text/html"}, {"Accept": "application/json"}
 
-    def load(port: int, target: str, headers: dict[str, str]) -> dict[str, Any]:
+    def load(server: Server, target: str, headers: dict[str, str]) -> dict[str, Any]:
+        cpu_before = server.cpu_seconds()
         if tool == "wrk":
-            return _load_wrk(port, target, concurrency, headers)
-        return _load_python(port, target, requests, concurrency, headers)
+            result = _load_wrk(server.port, target, concurrency, headers)
+            count = result["req_per_s"] * result["seconds"]
+        else:
+            result = _load_python(server.port, target, requests, concurrency, headers)
+            count = result["requests"]
+        result["server_cpu_ms_per_request"] = round(
+            1000 * (server.cpu_seconds() - cpu_before) / max(1, count), 3)
+        return result
 
     try:
-        load(hello.port, "/hello", html)  # warm both
-        load(ours.port, path, html)
-        hello_1 = load(hello.port, "/hello", html)
-        page = load(ours.port, path, html)
-        page_json = load(ours.port, path, json)
-        hello_2 = load(hello.port, "/hello", html)
+        load(hello, "/hello", html)  # warm both
+        load(ours, path, html)
+        hello_1 = load(hello, "/hello", html)
+        page = load(ours, path, html)
+        page_json = load(ours, path, json)
+        hello_2 = load(hello, "/hello", html)
     finally:
         hello.stop()
         ours.stop()
@@ -236,8 +266,21 @@ def _throughput(tmp: Path, requests: int, concurrency: int, workers: int,
         "ratio_throughput_vs_hello": round(page["req_per_s"] / hello_rps, 3),
         "ratio_json_vs_hello": round(page_json["req_per_s"] / hello_rps, 3),
         "target_ratio_min": 0.5,
+        # CPU per request (load generator + server) is what bounds throughput when both share
+        # the machine's cores; unlike req/s it hardly moves when other work runs alongside.
+        "ratio_cpu_per_request_hello_vs_page": _cpu_ratio([hello_1, hello_2], page),
         "in_process_cpu": in_process,
     }
+
+
+def _cpu_ratio(hellos: list[dict[str, Any]], page: dict[str, Any]) -> float | None:
+    def total(result: dict[str, Any]) -> float:
+        return float(result.get("client_cpu_ms_per_request", 0.0)
+                     + result["server_cpu_ms_per_request"])
+
+    if "client_cpu_ms_per_request" not in page:  # wrk: its own CPU is not measured
+        return None
+    return round(statistics.mean(total(h) for h in hellos) / total(page), 3)
 
 
 def _cpu_per_request(instance: Path, database_url: str, path: str,

@@ -11,26 +11,40 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     flash,
     jsonify,
     make_response,
     redirect,
     render_template,
+    request,
+    session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app import cipher, keyring
+from app.admin.agency import get_agency
 from app.desk.operations import find_by_lookup_key
 from app.errors import AppError, NotFound, wants_json
 from app.extensions import db, limiter
 from app.lookup import misses
 from app.lookup.forms import RatingForm
-from app.lookup.operations import LookupPage, RatingError, load_page, rate_dossier
+from app.lookup.operations import (
+    AgencyMissing,
+    LookupPage,
+    PageState,
+    RatingError,
+    complete_page,
+    rate_dossier,
+    read_state,
+)
+from app.lookup.pages import PageCache
 from app.lookup.present import page_data
-from app.security import public_blueprint
+from app.security import current_staff, public_blueprint
 from app.web import client_ip
 
 bp = public_blueprint(Blueprint("lookup", __name__))
@@ -52,41 +66,84 @@ def _not_found() -> NotFound:
                       "liên hệ Bộ phận một cửa."), code="dossier_not_found")
 
 
+def _connect() -> Any:
+    """A plain connection (no ORM session to begin and commit): the hot path."""
+    return db.engine.connect()
+
+
+def _state(connection: Any, key: str, now: datetime) -> PageState:
+    try:
+        return read_state(connection, key, now, current_app.config["PUBLIC_BASE_URL"],
+                          cipher(current_app))
+    except AgencyMissing:  # a new instance: the agency row is made on first use
+        get_agency(db.session)
+        db.session.commit()
+        connection.rollback()  # a fresh snapshot that sees the new row
+        return read_state(connection, key, now, current_app.config["PUBLIC_BASE_URL"],
+                          cipher(current_app))
+
+
 def _load(key: str) -> LookupPage:
-    return load_page(db.session, key, datetime.now(UTC), current_app.config["PUBLIC_BASE_URL"],
-                     cipher(current_app))
+    now = datetime.now(UTC)
+    with _connect() as connection:
+        return complete_page(connection, _state(connection, key, now), now)
 
 
 def _render(key: str, data: dict[str, Any], form: RatingForm | None) -> str:
     return render_template("lookup/status.html", d=data, form=form, key=key)
 
 
-def _body(key: str, page: LookupPage, as_json: bool) -> tuple[str, str]:
-    """The response body and its type, built identically for a hit and a miss (the decoy)."""
+def _body(key: str, page: LookupPage, as_json: bool) -> tuple[str, bool]:
+    """The response body, built identically for a hit and a miss (the decoy), and whether it
+    may be kept for the next request in the same state (no rating form with its CSRF token)."""
     data = page_data(page)
     if as_json:
-        return current_app.json.dumps(data), "application/json"
+        return current_app.json.dumps(data), True
     form = RatingForm() if data["rating"]["open"] else None
-    return _render(key, data, form), "text/html"
+    return _render(key, data, form), form is None
+
+
+def _anonymous() -> bool:
+    """No staff header and no flashed message on this page: the same for every visitor."""
+    return current_staff() is None and "_flashes" not in session
+
+
+def _pages() -> PageCache:
+    found: PageCache = current_app.extensions["motcua.lookup_pages"]
+    return found
 
 
 @bp.get("/r/<key>")
 def status(key: str) -> Response:
     """The citizen's page (or JSON with ``Accept: application/json``)."""
-    page = _load(key)
-    body, mimetype = _body(key, page, wants_json())
-    if page.found:
+    as_json = wants_json()
+    now = datetime.now(UTC)
+    with _connect() as connection:
+        state = _state(connection, key, now)
+        # Everything else the body depends on: language, format, the links back to this page
+        # (a decoy's body is never sent, so every unknown key shares one warm decoy).
+        here = (request.script_root, request.full_path) if state.found else ()
+        cache_key = PageCache.key((state.fingerprint(), str(get_locale()), as_json, here))
+        shareable = as_json or _anonymous()  # asked before rendering pops the flashes
+        body = _pages().get(cache_key) if shareable else None
+        if body is None:
+            body, keep = _body(key, complete_page(connection, state, now), as_json)
+            if keep and shareable:
+                _pages().put(cache_key, body)
+    if state.found:
         misses.touch(client_ip())
     else:
         misses.count_miss(client_ip())  # raises 429 once over the limit
-    db.session.commit()  # get_agency() may have created the agency row on first use
-    if not page.found:
         raise _not_found()
     response = make_response(body)
-    response.mimetype = mimetype
+    response.mimetype = "application/json" if as_json else "text/html"
     response.headers["Cache-Control"] = "no-store"
     response.vary.add("Accept")
     return response
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["motcua.lookup_pages"] = PageCache(app.config["LOOKUP_PAGE_CACHE"])
 
 
 def _invalid(key: str, page: LookupPage, form: RatingForm) -> tuple[str, int]:
@@ -94,9 +151,7 @@ def _invalid(key: str, page: LookupPage, form: RatingForm) -> tuple[str, int]:
     if wants_json():
         field, errors = next(iter(form.errors.items()))
         raise RatingError(str(errors[0]), code="rating_invalid", status=422, field=field)
-    data = page_data(page)
-    db.session.commit()
-    return _render(key, data, form), 422
+    return _render(key, page_data(page), form), 422
 
 
 def _rating_limit() -> str:

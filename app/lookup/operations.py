@@ -6,8 +6,10 @@ rendered too), so the answer time adds nothing to the answer itself. The key is 
 its keyed hash (desk's lookup_hash column), so the database never compares the raw key.
 Misses are rate-limited by the web layer (app/lookup/misses.py).
 
-Cost: the page is read with a few prebuilt Core statements (only the columns shown, no ORM
-objects); building a statement per request cost more than running it.
+Cost: the page is read with two prebuilt Core statements on a plain connection (only the
+columns shown, no ORM objects or session): the agency joined with the dossier and its
+latest promise, revoked receipts and rating; then its timeline. Building a statement per request
+cost more than running it, and each further statement cost about as much as the whole template.
 """
 
 from __future__ import annotations
@@ -15,15 +17,22 @@ from __future__ import annotations
 from collections import namedtuple
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.admin.agency import get_agency
 from app.audit.operations import record as audit
-from app.desk.operations import KeyedHasher, PublicView, probe_hash, public_view_of
+from app.desk.operations import (
+    KeyedHasher,
+    PublicView,
+    dossier_timeliness,
+    probe_hash,
+    public_view_of,
+)
 from app.desk.workflow import Status
 from app.errors import AppError, Conflict
 from app.models.agency import AgencySettings
@@ -67,17 +76,27 @@ _FACTS = (
     Dossier.status, Dossier.collect_method, Dossier.paused_since, Dossier.finished_at,
 )
 _Facts = namedtuple("_Facts", [column.key for column in _FACTS])  # type: ignore[misc]
-_DOSSIER = select(*_FACTS).where(Dossier.lookup_hash == bindparam("hash"))
-_TARGET = bindparam("dossier_id")
+_PROMISED = (select(ApologyLetter.new_due_at).where(ApologyLetter.dossier_id == Dossier.id)
+             .order_by(ApologyLetter.id.desc()).limit(1).correlate(Dossier).scalar_subquery())
+_REVOKED = (select(func.aggregate_strings(RevokedReceiptToken.jti, " "))
+            .where(RevokedReceiptToken.dossier_id == Dossier.id).correlate(Dossier)
+            .scalar_subquery())
+_RATED = select(Rating.id).where(Rating.dossier_id == Dossier.id).correlate(Dossier).exists()
+_LAST_EVENT = (select(func.max(DossierEvent.id)).where(DossierEvent.dossier_id == Dossier.id)
+               .correlate(Dossier).scalar_subquery())
+_STATE = (
+    select(AgencySettings.name, AgencySettings.desk_name, AgencySettings.address,
+           AgencySettings.public_base_url, _PROMISED.label("promised_at"),
+           _REVOKED.label("revoked"), _RATED.label("rated"), _LAST_EVENT.label("last_event"),
+           *_FACTS)
+    .select_from(AgencySettings)
+    .outerjoin(Dossier, Dossier.lookup_hash == bindparam("hash"))
+    .order_by(AgencySettings.id).limit(1)
+)
+"""The agency's row with the dossier's (all NULL for an unknown key): one indexed statement."""
 _TIMELINE = (select(DossierEvent.at, DossierEvent.to_status)
-             .where(DossierEvent.dossier_id == _TARGET).order_by(DossierEvent.id))
-_PROMISED = (select(ApologyLetter.new_due_at).where(ApologyLetter.dossier_id == _TARGET)
-             .order_by(ApologyLetter.id.desc()).limit(1))
-_REVOKED = (select(RevokedReceiptToken.jti).where(RevokedReceiptToken.dossier_id == _TARGET)
-            .order_by(RevokedReceiptToken.jti))
-_RATED = select(Rating.id).where(Rating.dossier_id == _TARGET)
-_AGENCY = (select(AgencySettings.name, AgencySettings.desk_name, AgencySettings.address,
-                  AgencySettings.public_base_url).order_by(AgencySettings.id).limit(1))
+             .where(DossierEvent.dossier_id == bindparam("dossier_id"))
+             .order_by(DossierEvent.id))
 
 
 def _decoy(now: datetime) -> _Facts:
@@ -88,34 +107,80 @@ def _decoy(now: datetime) -> _Facts:
                   finished_at=None)
 
 
-def load_page(session: Session, key: str, now: datetime, configured_base: str,
-              hasher: KeyedHasher | None = None) -> LookupPage:
-    """The page for ``key``; ``found`` is False for an unknown key (same queries either way).
+class AgencyMissing(LookupError):
+    """Raised by :func:`read_state` on a new instance whose agency row does not exist yet (the
+    caller creates it with ``app.admin.agency.get_agency`` and asks again)."""
+
+
+@dataclass(frozen=True)
+class PageState:
+    """Everything the page depends on but its timeline, from one statement.
+
+    Equal states (with the same ``timeliness``) give the same page: events are only ever
+    appended, so the newest event id stands for the whole timeline.
+    """
+
+    found: bool
+    facts: Any
+    """The dossier's columns (a decoy's for an unknown key)."""
+    promised_at: datetime | None
+    revoked_jtis: tuple[str, ...]
+    rated: bool
+    last_event: int | None
+    collect: CollectPlace
+    issuer: str
+    timeliness: str
+    """Depends on the time asked, so it is part of the state."""
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """A hashable value equal for equal states (see app/lookup/pages.py). Every unknown
+        key has the same one: the decoy's page is never sent, only built."""
+        if not self.found:
+            return (False,)
+        return (self.found, tuple(self.facts), self.promised_at, self.revoked_jtis, self.rated,
+                self.last_event, self.collect, self.issuer, self.timeliness)
+
+
+def read_state(connection: Connection, key: str, now: datetime, configured_base: str,
+               hasher: KeyedHasher | None = None) -> PageState:
+    """The state for ``key``; an unknown key gets a decoy's (the same statement either way).
 
     ``configured_base`` is the PUBLIC_BASE_URL setting, used when the agency set none;
     ``hasher`` is the instance cipher the dossiers were received with (desk's lookup_hash).
     """
-    connection = session.connection()
-    row = connection.execute(_DOSSIER, {"hash": probe_hash(key, hasher)}).first()
+    row = connection.execute(_STATE, {"hash": probe_hash(key, hasher)}).first()
+    if row is None:
+        raise AgencyMissing("no agency row")
+    name, desk_name, address, agency_base, promised, revoked, rated, last_event = row[:8]
     decoy = _decoy(now)  # built on both paths so they cost the same
-    subject = decoy if row is None else _Facts(*row)
-    target = {"dossier_id": subject.id}
-    timeline = connection.execute(_TIMELINE, target).all()
-    promised = connection.execute(_PROMISED, target).scalar()
-    revoked = connection.execute(_REVOKED, target).scalars().all()
-    rated = connection.execute(_RATED, target).first() is not None
-    agency = connection.execute(_AGENCY).first()
-    if agency is None:  # first use of a new instance: create the row (the view commits)
-        created = get_agency(session)
-        agency = (created.name, created.desk_name, created.address, created.public_base_url)
-    name, desk_name, address, agency_base = agency
-    return LookupPage(
-        found=row is not None, view=public_view_of(subject, timeline, promised, now),
-        collect=CollectPlace(subject.collect_method, name, desk_name, address),
-        revoked_jtis=tuple(revoked), rated=rated, dossier_id=subject.id,
+    found = row.id is not None
+    facts = _Facts(*row[8:]) if found else decoy
+    return PageState(
+        found=found, facts=facts, promised_at=promised,
+        revoked_jtis=tuple(sorted(revoked.split())) if revoked else (), rated=bool(rated),
+        last_event=last_event,
+        collect=CollectPlace(facts.collect_method, name, desk_name, address),
         # Same rule as app.admin.agency.public_base_url, without querying the agency twice.
         issuer=(agency_base or configured_base).rstrip("/"),
+        timeliness=dossier_timeliness(facts, now).value,
     )
+
+
+def complete_page(connection: Connection, state: PageState, now: datetime) -> LookupPage:
+    """The page for ``state``: its timeline is the second and last statement."""
+    timeline = connection.execute(_TIMELINE, {"dossier_id": state.facts.id}).all()
+    return LookupPage(
+        found=state.found, view=public_view_of(state.facts, timeline, state.promised_at, now),
+        collect=state.collect, revoked_jtis=state.revoked_jtis, rated=state.rated,
+        issuer=state.issuer, dossier_id=state.facts.id,
+    )
+
+
+def load_page(connection: Connection, key: str, now: datetime, configured_base: str,
+              hasher: KeyedHasher | None = None) -> LookupPage:
+    """The page for ``key``; ``found`` is False for an unknown key (same statements)."""
+    state = read_state(connection, key, now, configured_base, hasher)
+    return complete_page(connection, state, now)
 
 
 # ----- ratings ----------------------------------------------------------------------------

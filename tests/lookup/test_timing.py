@@ -47,15 +47,23 @@ def test_hit_and_miss_run_the_same_statements(app: Flask, client: FlaskClient,
     found = receive()
     move(found, "processing")
     headers = {"Accept": accept}
+
+    def statements(path: str, status: int) -> list[str]:
+        with _statements(app) as seen:
+            assert client.get(path, headers=headers).status_code == status
+        return seen
+
     assert client.get(found.path, headers=headers).status_code == 200  # warm-up (agency row)
-    with _statements(app) as hit:
-        assert client.get(found.path, headers=headers).status_code == 200
-    with _statements(app) as miss:
-        assert client.get("/r/" + "M" * 22, headers=headers).status_code == 404
-    with _statements(app) as malformed:
-        assert client.get("/r/%3Cscript%3E", headers=headers).status_code == 404
-    assert len(hit) >= 5
-    assert hit == miss == malformed
+    app.extensions["motcua.lookup_pages"].clear()
+    cold = [statements(found.path, 200), statements("/r/" + "M" * 22, 404)]
+    warm = [statements(found.path, 200), statements("/r/" + "N" * 22, 404),
+            statements("/r/%3Cscript%3E", 404)]
+    assert cold[0] == cold[1]
+    assert warm[0] == warm[1] == warm[2]
+    # Cold: the state, then the timeline; warm: the state only, the page from the page cache.
+    assert any("dossier_event" in s and "max(" not in s.lower() for s in cold[0])
+    assert not any("dossier_event" in s and "max(" not in s.lower() for s in warm[0])
+    assert any("lookup_hash" in s for s in warm[0])
 
 
 def test_hit_and_miss_answer_in_similar_time(client: FlaskClient,
