@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 _EXT_KEY = "motcua.db"
+_AUTOCOMMIT = "motcua_autocommit"
 
 
 class _Bound:
@@ -57,7 +58,18 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        if not conn.get_execution_options().get(_AUTOCOMMIT):
+            conn.exec_driver_sql("BEGIN")
+
+
+def autocommit_connection(engine: Engine) -> Connection:
+    """A connection whose statements each run on their own, with no BEGIN and ROLLBACK round
+    trips: for hot read paths whose statements stand alone (the public look-up). Each statement
+    still sees one consistent snapshot; two statements may see different ones."""
+    connection = engine.connect()
+    if engine.dialect.name == "sqlite":  # pysqlite runs in autocommit here (isolation_level None)
+        return connection.execution_options(**{_AUTOCOMMIT: True})
+    return connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 class Database:

@@ -24,7 +24,9 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Request
 
 from app.extensions import db
 from app.models.staff import Role, Staff
@@ -181,6 +183,16 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+class _CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signing serializer for a request
+    that carries no session cookie (every citizen's first look-up, every API call)."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.cookies.get(self.get_cookie_name(app)) is None and app.secret_key:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def register_security(app: Flask) -> None:
     hops = app.config["PROXY_FIX"]
     if hops:
@@ -193,6 +205,7 @@ def register_security(app: Flask) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=https,
     )
+    app.session_interface = _CookieSessions()
     app.extensions["motcua.security_headers"] = _security_headers(app)
     app.before_request(_enforce_login)
     app.after_request(_set_headers)

@@ -24,12 +24,14 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import Connection
 from werkzeug.wrappers import Response
 
 from app import cipher, keyring
 from app.admin.agency import get_agency
+from app.db import autocommit_connection
 from app.desk.operations import find_by_lookup_key
-from app.errors import AppError, NotFound, wants_json
+from app.errors import AppError, NotFound, problem, wants_json
 from app.extensions import db, limiter
 from app.lookup import misses
 from app.lookup.forms import RatingForm
@@ -61,17 +63,31 @@ def jwks() -> Response:
     return response
 
 
+def _not_found_message() -> str:
+    return _("Không tìm thấy hồ sơ. Vui lòng quét lại mã QR trên giấy hẹn hoặc "
+             "liên hệ Bộ phận một cửa.")
+
+
 def _not_found() -> NotFound:
-    return NotFound(_("Không tìm thấy hồ sơ. Vui lòng quét lại mã QR trên giấy hẹn hoặc "
-                      "liên hệ Bộ phận một cửa."), code="dossier_not_found")
+    return NotFound(_not_found_message(), code="dossier_not_found")
 
 
-def _connect() -> Any:
-    """A plain connection (no ORM session to begin and commit): the hot path."""
-    return db.engine.connect()
+def _not_found_body(as_json: bool) -> str:
+    """The 404 for an unknown key, the same for every unknown key (so it can be kept): its
+    language links lead home rather than back to the key."""
+    if as_json:
+        return problem(404, _not_found_message(), code="dossier_not_found").get_data(as_text=True)
+    return render_template("errors/error.html", status=404, title=_("Không tìm thấy trang"),
+                           detail=_not_found_message(), lang_next=url_for("home.index"))
 
 
-def _state(connection: Any, key: str, now: datetime) -> PageState:
+def _connect() -> Connection:
+    """No ORM session to begin and commit, no transaction round trips: the hot path reads
+    with standalone statements (see app/lookup/operations.py for why that is consistent)."""
+    return autocommit_connection(db.engine)
+
+
+def _state(connection: Connection, key: str, now: datetime) -> PageState:
     try:
         return read_state(connection, key, now, current_app.config["PUBLIC_BASE_URL"],
                           cipher(current_app))
@@ -113,30 +129,42 @@ def _pages() -> PageCache:
     return found
 
 
+def _answer(connection: Connection, key: str, state: PageState, now: datetime,
+            as_json: bool) -> str:
+    """The body for ``state``: from the page cache, else built (and kept when shareable).
+
+    An unknown key builds the decoy's page exactly as a known key builds its own, then answers
+    with the 404; so a cold miss costs what a cold hit costs, and a warm one a warm hit.
+    """
+    # Everything else the body depends on: language, format, the links back to this page.
+    here = (request.script_root, request.full_path) if state.found else (request.script_root,)
+    cache_key = PageCache.key((state.fingerprint(), str(get_locale()), as_json, here))
+    shareable = as_json or _anonymous()  # asked before rendering pops the flashes
+    body = _pages().get(cache_key) if shareable else None
+    if body is None:
+        body, keep = _body(key, complete_page(connection, state, now), as_json)
+        if not state.found:
+            body = _not_found_body(as_json)
+        if keep and shareable:
+            _pages().put(cache_key, body)
+    return body
+
+
 @bp.get("/r/<key>")
 def status(key: str) -> Response:
-    """The citizen's page (or JSON with ``Accept: application/json``)."""
+    """The citizen's page (or JSON with ``Accept: application/json``); 404 for unknown keys."""
     as_json = wants_json()
     now = datetime.now(UTC)
     with _connect() as connection:
         state = _state(connection, key, now)
-        # Everything else the body depends on: language, format, the links back to this page
-        # (a decoy's body is never sent, so every unknown key shares one warm decoy).
-        here = (request.script_root, request.full_path) if state.found else ()
-        cache_key = PageCache.key((state.fingerprint(), str(get_locale()), as_json, here))
-        shareable = as_json or _anonymous()  # asked before rendering pops the flashes
-        body = _pages().get(cache_key) if shareable else None
-        if body is None:
-            body, keep = _body(key, complete_page(connection, state, now), as_json)
-            if keep and shareable:
-                _pages().put(cache_key, body)
+        body = _answer(connection, key, state, now, as_json)
     if state.found:
         misses.touch(client_ip())
     else:
         misses.count_miss(client_ip())  # raises 429 once over the limit
-        raise _not_found()
-    response = make_response(body)
-    response.mimetype = "application/json" if as_json else "text/html"
+    response = make_response(body, 200 if state.found else 404)
+    response.mimetype = ("text/html" if not as_json else "application/json" if state.found
+                         else "application/problem+json")
     response.headers["Cache-Control"] = "no-store"
     response.vary.add("Accept")
     return response

@@ -73,19 +73,19 @@ def test_hit_and_miss_answer_in_similar_time(client: FlaskClient,
     move(found, "processing", "result_ready")
     unknown = "/r/" + "T" * 22
 
-    def timed(path: str) -> float:
-        start = time.perf_counter()
+    def timed(path: str) -> float:  # CPU time: other processes on the machine do not count
+        start = time.process_time()
         client.get(path)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     for _ in range(5):  # warm caches (templates, statements)
         timed(found.path)
         timed(unknown)
     hits, misses = [], []
-    for _ in range(40):  # interleaved so that machine noise hits both alike
+    for _ in range(60):  # interleaved so that machine noise hits both alike
         hits.append(timed(found.path))
         misses.append(timed(unknown))
     ratio = statistics.median(misses) / statistics.median(hits)
-    # Generous bounds (shared CI cores); a miss that skipped the database or the rendering
-    # would answer several times faster and fail this.
-    assert 0.6 < ratio < 2.0, ratio
+    # Generous bounds (shared CI cores); a miss that skipped the database or the page cache,
+    # or one that rendered its page while a hit came from the cache, would fail this.
+    assert 0.67 < ratio < 1.5, ratio  # seen: 1.0-1.2 right, 1.8 with misses never cached
