@@ -6,7 +6,12 @@ server settings, measured in one run; plus the look-up cost with 10^3 vs many do
 
 - Load: a bounded Python load generator (threads, one fresh connection per request as the sync
   workers close it anyway) sends exactly ``requests`` GETs to 127.0.0.1, first to the hello
-  app, then to ``/r/<key>`` of a seeded dossier, then hello again (drift check).
+  app, then to ``/r/<key>`` of one seeded dossier again and again (repeat views: answered from
+  the page cache once warm), then as JSON, then to ``requests`` other dossiers once each
+  (first views: every page built), then hello again (drift check). Each result also gives the
+  CPU per request of the load generator and of the server processes, and
+  ``ratio_cpu_per_request_hello_vs_page`` compares their sums: what bounds throughput when both
+  share the cores, and steadier than req/s on a busy machine.
   ``tool="wrk"`` uses wrk (apt-get install wrk) for a fixed 10 s per target instead.
 - Scale: with ``scale=N`` (e.g. 1000000) the in-process look-up (same code as the view:
   load_page + page_data, one app context) is timed with 10^3 dossiers and again after
@@ -114,11 +119,13 @@ class Server:
                 self.process.wait()
 
 
-def _load_python(port: int, path: str, requests: int, concurrency: int,
+def _load_python(port: int, path: str | list[str], requests: int, concurrency: int,
                  headers: dict[str, str]) -> dict[str, Any]:
-    """Exactly ``requests`` GETs from ``concurrency`` threads; latencies per request."""
+    """Exactly ``requests`` GETs from ``concurrency`` threads; latencies per request. With a
+    list of paths, request n asks for path n (e.g. each dossier once)."""
     lock = threading.Lock()
-    remaining = [requests]
+    paths = [path] * requests if isinstance(path, str) else path
+    remaining = [min(requests, len(paths))]
     latencies: list[float] = []
     errors = [0]
 
@@ -129,10 +136,11 @@ def _load_python(port: int, path: str, requests: int, concurrency: int,
                 if remaining[0] <= 0:
                     break
                 remaining[0] -= 1
+                target = paths[remaining[0]]
             started = time.perf_counter()
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", path, headers=headers)
+                conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 conn.close()
@@ -191,8 +199,9 @@ def _ms(text: str) -> float:
     return float(text)
 
 
-def _seed(instance: Path, database_url: str, extra: int = 0) -> str:
-    """Migrated database, seed catalogue, one dossier received the desk's way; its path."""
+def _seed(instance: Path, database_url: str, count: int = 1) -> list[str]:
+    """Migrated database, seed catalogue, ``count`` dossiers received the desk's way and moved
+    to "processing"; their paths."""
     from app import cipher, create_app, keyring
     from app.admin.agency import get_agency, public_base_url
     from app.desk import operations as ops
@@ -206,22 +215,26 @@ def _seed(instance: Path, database_url: str, extra: int = 0) -> str:
         ctx = ops.DeskContext(get_agency(db.session).code,
                               public_base_url(db.session, app.config["PUBLIC_BASE_URL"]),
                               ops.load_calendar(db.session))
-        data = ops.IntakeData("1.001193", "Nguyễn Văn An", applicant_phone="0912345678")
-        found = ops.receive_dossier(db.session, ctx, data, key=keyring(app).active(),
-                                    cipher=cipher(app), actor="bench", now=datetime.now(UTC))
-        ops.change_status(db.session, found.dossier, ops.Status.PROCESSING,
-                          calendar=ctx.calendar, actor="bench", now=datetime.now(UTC))
-        db.session.commit()
-        path = f"/r/{found.dossier.lookup_key}"
+        paths = []
+        for _ in range(count):
+            data = ops.IntakeData("1.001193", "Nguyễn Văn An", applicant_phone="0912345678")
+            found = ops.receive_dossier(db.session, ctx, data, key=keyring(app).active(),
+                                        cipher=cipher(app), actor="bench", now=datetime.now(UTC))
+            ops.change_status(db.session, found.dossier, ops.Status.PROCESSING,
+                              calendar=ctx.calendar, actor="bench", now=datetime.now(UTC))
+            db.session.commit()
+            paths.append(f"/r/{found.dossier.lookup_key}")
     db.dispose(app)
-    return path
+    return paths
 
 
 def _throughput(tmp: Path, requests: int, concurrency: int, workers: int,
                 tool: str) -> dict[str, Any]:
     instance = tmp / "instance"
     database_url = f"sqlite:///{tmp / 'bench.db'}"
-    path = _seed(instance, database_url)
+    # The first path is asked again and again (repeat views: the page cache answers); the others
+    # once each (first views: every answer is built).
+    path, *first_views = _seed(instance, database_url, 1 + (requests if tool != "wrk" else 0))
     (tmp / "hello_app.py").write_text(HELLO)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env.update({"MOTCUA_INSTANCE_PATH": str(instance), "MOTCUA_DATABASE_URL": database_url,
@@ -251,6 +264,7 @@ def _throughput(tmp: Path, requests: int, concurrency: int, workers: int,
         hello_1 = load(hello, "/hello", html)
         page = load(ours, path, html)
         page_json = load(ours, path, json)
+        page_first = load(ours, first_views, html) if first_views else None
         hello_2 = load(hello, "/hello", html)
     finally:
         hello.stop()
@@ -263,7 +277,10 @@ def _throughput(tmp: Path, requests: int, concurrency: int, workers: int,
                  if tool != "wrk" else {"tool": "wrk", "concurrency": concurrency}),
         "hello": hello_1, "hello_again": hello_2, "lookup_page": page,
         "lookup_json": page_json,
+        "lookup_page_first_views": page_first,
         "ratio_throughput_vs_hello": round(page["req_per_s"] / hello_rps, 3),
+        "ratio_first_views_vs_hello": (round(page_first["req_per_s"] / hello_rps, 3)
+                                       if page_first else None),
         "ratio_json_vs_hello": round(page_json["req_per_s"] / hello_rps, 3),
         "target_ratio_min": 0.5,
         # CPU per request (load generator + server) is what bounds throughput when both share
@@ -326,16 +343,17 @@ class _Looker:
         self.samples: list[float] = []
 
     def once(self, hit: bool) -> None:
+        from app.db import autocommit_connection
         from app.extensions import db
         from app.lookup.operations import load_page
         from app.lookup.present import page_data
 
         with self.app.test_request_context("/"):
             started = time.perf_counter()
-            page = load_page(db.session, self.key if hit else self.key[::-1], datetime.now(UTC),
-                             "https://motcua.example.vn", self.cipher)
+            with autocommit_connection(db.engine) as connection:
+                page = load_page(connection, self.key if hit else self.key[::-1],
+                                 datetime.now(UTC), "https://motcua.example.vn", self.cipher)
             page_data(page)
-            db.session.rollback()
             self.samples.append(time.perf_counter() - started)
 
     def close(self) -> None:
@@ -356,7 +374,7 @@ def _scale(tmp: Path, scale: int, rounds: int = 400) -> dict[str, Any]:
     for name, extra in (("small", 0), ("large", scale)):
         instance = tmp / f"scale-{name}"
         database_url = f"sqlite:///{tmp / f'scale-{name}.db'}"
-        path = _seed(instance, database_url)
+        [path] = _seed(instance, database_url)
         engine = make_engine(database_url)
         _prefill(engine, 1000 - 1, 0)
         started = time.perf_counter()
