@@ -11,18 +11,18 @@ Functions used by the public look-up feature (app/lookup):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import Date, Integer, String, TextClause, bindparam, insert, select, text
+from sqlalchemy import Date, Integer, String, TextClause, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.operations import record as audit
 from app.desk import tokens
@@ -45,15 +45,17 @@ from app.desk.workflow import (
     starts_pause,
 )
 from app.errors import AppError
-from app.models.base import utcnow
+from app.models.base import from_values, utcnow
 from app.models.desk_calendar import CalendarDay
 from app.models.dossier import (
     ApologyLetter,
     Dossier,
+    DossierCounter,
     DossierEvent,
     RevokedReceiptToken,
 )
 from app.models.procedure import Procedure, ProcedureVersion
+from app.prepared import Prepared
 
 __all__ = ["Timeliness", "classify"]
 
@@ -120,14 +122,21 @@ class DeskContext:
 
 # Statements of the hot paths (intake, public look-up) are built once per process: building a
 # SQLAlchemy statement costs more than running it. They run on the session's connection (Core),
-# which skips the ORM layer where no mapped object is needed.
-_CALENDAR_DAYS = select(CalendarDay.day, CalendarDay.kind)
+# which skips the ORM layer where no mapped object is needed; those of the intake run through
+# `Prepared` (app/prepared.py), which skips most of Core's per-statement work too.
+_CALENDAR_DAYS = Prepared(select(CalendarDay.day, CalendarDay.kind))
 
 
 def load_calendar(session: Session, base: CalendarConfig | None = None) -> WorkCalendar:
     """The working calendar with the admin-declared days off and make-up days."""
-    rows = session.connection().execute(_CALENDAR_DAYS).all()
-    config = base or CalendarConfig()
+    rows = _CALENDAR_DAYS.run(session.connection())
+    return _work_calendar(base or CalendarConfig(), frozenset(rows))
+
+
+@functools.lru_cache(maxsize=16)
+def _work_calendar(config: CalendarConfig, rows: frozenset[tuple[Any, ...]]) -> WorkCalendar:
+    """The calendar for these settings and declared days, built once while they stay the
+    same (a WorkCalendar is immutable; building one validates the settings again)."""
     off = frozenset(day for day, kind in rows if kind == "off") | config.extra_days_off
     work = frozenset(day for day, kind in rows if kind == "work") | config.makeup_days
     return WorkCalendar(
@@ -293,7 +302,7 @@ def _counter_upsert(rows: int) -> TextClause:
     )
 
 
-_UPSERTS = {rows: _counter_upsert(rows) for rows in (1, 2)}
+_UPSERTS = {rows: Prepared(_counter_upsert(rows)) for rows in (1, 2)}
 
 
 def _take_numbers(session: Session, agency_code: str, counters: Sequence[tuple[str, date]]
@@ -303,7 +312,7 @@ def _take_numbers(session: Session, agency_code: str, counters: Sequence[tuple[s
     params: dict[str, Any] = {"agency": agency_code}
     for i, (scope, day) in enumerate(counters):
         params[f"scope{i}"], params[f"day{i}"] = scope, day
-    rows = session.connection().execute(_UPSERTS[len(counters)], params).all()
+    rows = _UPSERTS[len(counters)].run(session.connection(), params)
     return {scope: int(seq) for scope, seq in rows}
 
 
@@ -412,25 +421,26 @@ def due_time(
     return calendar.due_in_working_days(received_at, days)
 
 
-def _claims(dossier: Dossier, base_url: str, now: datetime) -> tokens.ReceiptClaims:
-    return tokens.ReceiptClaims(
-        iss=base_url,
-        sub=dossier.code,
-        proc=dossier.procedure_code,
-        rcv=int(dossier.received_at.timestamp()),
-        due=int(dossier.original_due_at.timestamp()),
-        agc=dossier.agency_code,
-        iat=int(now.timestamp()),
-        jti=tokens.new_jti(),
-    )
-
-
 def issue_token(dossier: Dossier, key: SigningKeyLike, base_url: str, now: datetime) -> str:
     """Sign a fresh receipt token for `dossier` and remember it (and its jti) on the row."""
-    claims = _claims(dossier, base_url, now)
-    dossier.token = tokens.sign(claims, key.private_key, kid=key.kid)
-    dossier.token_jti = claims.jti
+    dossier.token, dossier.token_jti = _signed_token(
+        key, base_url, now, code=dossier.code, procedure_code=dossier.procedure_code,
+        received_at=dossier.received_at, due_at=dossier.original_due_at,
+        agency_code=dossier.agency_code,
+    )
     return dossier.token
+
+
+def _signed_token(key: SigningKeyLike, base_url: str, now: datetime, *, code: str,
+                  procedure_code: str, received_at: datetime, due_at: datetime,
+                  agency_code: str) -> tuple[str, str]:
+    """(token, jti) of a fresh receipt token for these dossier facts."""
+    claims = tokens.ReceiptClaims(
+        iss=base_url, sub=code, proc=procedure_code, rcv=int(received_at.timestamp()),
+        due=int(due_at.timestamp()), agc=agency_code, iat=int(now.timestamp()),
+        jti=tokens.new_jti(),
+    )
+    return tokens.sign(claims, key.private_key, kid=key.kid), claims.jti
 
 
 def lookup_url(dossier: Dossier, base_url: str) -> str:
@@ -438,7 +448,7 @@ def lookup_url(dossier: Dossier, base_url: str) -> str:
     return receipt_url(base_url, dossier.lookup_key, dossier.token)
 
 
-_VERSION_IN_FORCE = (
+_VERSION_IN_FORCE = Prepared(
     select(
         _BY_IDEMPOTENCY_KEY.scalar_subquery().label("earlier"),
         Procedure.id.label("procedure_id"), Procedure.code, ProcedureVersion.id,
@@ -458,33 +468,54 @@ _VERSION_IN_FORCE = (
 the id of the dossier already received under the idempotency key (``earlier``), if any."""
 
 
-_DOSSIER_COLUMNS = tuple(c.key for c in Dossier.__table__.columns if c.key != "id")
-_EVENT_COLUMNS = tuple(c.key for c in DossierEvent.__table__.columns if c.key != "id")
-_INSERT_DOSSIER = insert(Dossier.__table__).returning(Dossier.__table__.c.id)
-_INSERT_EVENT = insert(DossierEvent.__table__).returning(DossierEvent.__table__.c.id)
+class _Snapshot(NamedTuple):
+    """A row of `_VERSION_IN_FORCE`, in its column order."""
+
+    earlier: int | None
+    procedure_id: int
+    code: str
+    id: int
+    name_vi: str
+    name_en: str
+    processing_days: int | None
+    processing_hours: int | None
+    fee_vnd: int
+    documents: list[dict[str, Any]]
 
 
-def _insert_received(session: Session, dossier: Dossier, event: DossierEvent) -> None:
-    """Write a new dossier and its first event with two Core INSERTs, then put both objects
-    in the session as persistent, as a flush would have left them (without the unit-of-work
-    bookkeeping, the largest cost of an intake). Every column is set by the caller."""
-    connection = session.connection()
-    dossier.id = connection.execute(
-        _INSERT_DOSSIER, {name: getattr(dossier, name) for name in _DOSSIER_COLUMNS}
-    ).scalar_one()
-    event.dossier_id = dossier.id
-    event.id = connection.execute(
-        _INSERT_EVENT, {name: getattr(event, name) for name in _EVENT_COLUMNS}
-    ).scalar_one()
-    for row in (dossier, event):
-        make_transient_to_detached(row)  # "loaded" with the values just written
-        stale = session.identity_map.get(session.identity_key(type(row), (row.id,)))
-        if stale is not None:  # left by a rolled-back intake whose id the database reused
-            session.expunge(stale)
-        session.add(row)
-    set_committed_value(dossier, "events", [event])
-    set_committed_value(dossier, "apologies", [])
-    set_committed_value(event, "dossier", dossier)
+_INSERT_DOSSIER = Prepared(insert(Dossier.__table__).returning(Dossier.__table__.c.id))
+_INSERT_EVENT = Prepared(insert(DossierEvent.__table__))
+_GIVE_BACK = (
+    update(DossierCounter.__table__)
+    .where(DossierCounter.scope == bindparam("b_scope"),
+           DossierCounter.agency_code == bindparam("b_agency"),
+           DossierCounter.day == bindparam("b_day"))
+    .values(last_seq=DossierCounter.last_seq - 1)
+)
+
+
+def _give_back(session: Session, agency_code: str, counters: Sequence[tuple[str, date]]) -> None:
+    """Undo `_take_numbers` for an intake that will not happen (double submit, unknown
+    procedure). Safe: this transaction still holds the counters' row locks, so nobody has taken
+    a later number; the next intake gets the same number, as after a rollback."""
+    session.connection().execute(
+        _GIVE_BACK,
+        [{"b_scope": scope, "b_agency": agency_code, "b_day": day} for scope, day in counters],
+    )
+
+
+def _persistent(session: Session, values: dict[str, Any]) -> Dossier:
+    """The dossier just written by a Core INSERT (`values`: every column), put in the session
+    in the state a query leaves a row in: columns loaded, relationships (events, apologies)
+    loaded on first access. Built as the ORM builds loaded rows (see `from_values`): on the
+    intake path the unit-of-work bookkeeping cost more than the SQL."""
+    dossier = from_values(Dossier, values)
+    make_transient_to_detached(dossier)  # "loaded" with the values just written
+    stale = session.identity_map.get(session.identity_key(Dossier, (values["id"],)))
+    if stale is not None:  # left by a rolled-back intake whose id the database reused
+        session.expunge(stale)
+    session.add(dossier)
+    return dossier
 
 
 @dataclass(frozen=True)
@@ -504,90 +535,103 @@ def receive_dossier(
     actor: str,
     now: datetime,
 ) -> IntakeResult:
-    """Register a dossier: code, due time, look-up key and signed token, in one transaction."""
+    """Register a dossier: code, due time, look-up key and signed token, in one transaction.
+
+    The day sequence (the code) and the register-book entry are taken first, in that lock
+    order, with one statement: it is the transaction's first write, so concurrent intakes queue
+    on it (PostgreSQL row lock, SQLite write lock) before reading anything they will rely on.
+    The rows are then written with Core INSERTs and the returned dossier built from the values
+    written (see `_persistent`): the object a query would return, at a fraction of the cost.
+    """
     _check(data)
     local_now = now.astimezone(ZONE)
+    today = local_now.date()
+    agency = validate_agency_code(ctx.agency_code)
     session.flush()  # an intake of this session not flushed yet must be found too
+    counters = [("day", today), ("year", date(local_now.year, 1, 1))]
+    numbers = _take_numbers(session, agency, counters)
     # One query answers both "was this form submitted already?" and "which version applies?".
-    version = session.connection().execute(
-        _VERSION_IN_FORCE,
-        {"code": data.procedure_code, "on": local_now.date(), "key": data.idempotency_key},
-    ).first()
-    if version is None:  # unknown procedure; a double submit still returns its first dossier
+    rows = _VERSION_IN_FORCE.run(
+        session.connection(),
+        {"code": data.procedure_code, "on": today, "key": data.idempotency_key},
+    )
+    version = _Snapshot(*rows[0]) if rows else None
+    if version is None or (version.earlier is not None and data.idempotency_key):
+        _give_back(session, agency, counters)
         earlier = find_by_idempotency_key(session, data.idempotency_key)
-        if earlier is not None:
+        if earlier is not None:  # a double submit returns its first dossier
             return IntakeResult(earlier, created=False)
         raise UnknownProcedureError(data.procedure_code)
-    if version.earlier is not None and data.idempotency_key:
-        return IntakeResult(session.get_one(Dossier, version.earlier), created=False)
     due = due_time(ctx.calendar, now, version.processing_days, version.processing_hours)
-    agency = validate_agency_code(ctx.agency_code)
-    # Day sequence (the code) and register-book entry, in that lock order, in one statement.
-    numbers = _take_numbers(
-        session, agency, [("day", local_now.date()), ("year", date(local_now.year, 1, 1))]
-    )
-    seq, entry = numbers["day"], numbers["year"]
+    code = format_dossier_code(agency, today, numbers["day"])
+    token, jti = _signed_token(key, ctx.base_url, now, code=code, procedure_code=version.code,
+                               received_at=now, due_at=due, agency_code=agency)
     documents = data.documents or tuple(
         ReceivedItem(str(doc["name_vi"]), 1, bool(doc.get("original")))
         for doc in version.documents
         if doc.get("required", True)
     )
     lookup_key = new_lookup_key()
-    dossier = Dossier(
-        code=format_dossier_code(agency, local_now.date(), seq),
-        agency_code=agency,
-        day=local_now.date(),
-        seq=seq,
-        lookup_key=lookup_key,
-        lookup_hash=lookup_hash(lookup_key, cipher),
-        idempotency_key=data.idempotency_key or None,
-        procedure_id=version.procedure_id,
-        procedure_version_id=version.id,
-        procedure_code=version.code,
-        procedure_name_vi=version.name_vi,
-        procedure_name_en=version.name_en,
-        processing_days=version.processing_days,
-        processing_hours=version.processing_hours,
-        applicant_name=data.applicant_name.strip(),
-        applicant_phone=data.applicant_phone.strip(),
-        applicant_email=data.applicant_email.strip(),
-        applicant_address=data.applicant_address.strip(),
-        personal_id_enc=(
+    values: dict[str, Any] = {
+        "code": code,
+        "agency_code": agency,
+        "day": today,
+        "seq": numbers["day"],
+        "lookup_key": lookup_key,
+        "lookup_hash": lookup_hash(lookup_key, cipher),
+        "idempotency_key": data.idempotency_key or None,
+        "procedure_id": version.procedure_id,
+        "procedure_version_id": version.id,
+        "procedure_code": version.code,
+        "procedure_name_vi": version.name_vi,
+        "procedure_name_en": version.name_en,
+        "processing_days": version.processing_days,
+        "processing_hours": version.processing_hours,
+        "applicant_name": data.applicant_name.strip(),
+        "applicant_phone": data.applicant_phone.strip(),
+        "applicant_email": data.applicant_email.strip(),
+        "applicant_address": data.applicant_address.strip(),
+        "personal_id_enc": (
             cipher.encrypt(data.personal_id, "dossier.personal_id")
             if data.personal_id and cipher
             else None
         ),
-        personal_id_masked=mask_personal_id(data.personal_id) if data.personal_id else "",
-        documents=[
+        "personal_id_masked": mask_personal_id(data.personal_id) if data.personal_id else "",
+        "documents": [
             {"name": d.name.strip(), "sets": d.sets, "original": d.original} for d in documents
         ],
-        sets=data.sets,
-        collect_method=data.collect_method,
-        collect_address=data.collect_address.strip(),
-        fee_vnd=version.fee_vnd if data.fee_vnd is None else data.fee_vnd,
-        register_book=str(local_now.year),
-        register_entry=entry,
-        received_at=now,
-        original_due_at=due,
-        due_at=due,
-        status=Status.RECEIVED.value,
-        received_by=actor,
-        paused_since=None,
-        finished_at=None,
-        returned_at=None,
-        created_at=utcnow(),
-    )
-    issue_token(dossier, key, ctx.base_url, now)
-    event = DossierEvent(
-        at=now, actor=actor, from_status="", to_status=Status.RECEIVED.value, handed_to="",
-        note="", due_at=due,
-    )
-    _insert_received(session, dossier, event)
+        "sets": data.sets,
+        "collect_method": data.collect_method,
+        "collect_address": data.collect_address.strip(),
+        "fee_vnd": version.fee_vnd if data.fee_vnd is None else data.fee_vnd,
+        "register_book": str(local_now.year),
+        "register_entry": numbers["year"],
+        "received_at": now,
+        "original_due_at": due,
+        "due_at": due,
+        "status": Status.RECEIVED.value,
+        "received_by": actor,
+        "paused_since": None,
+        "finished_at": None,
+        "returned_at": None,
+        "token": token,
+        "token_jti": jti,
+        "created_at": utcnow(),
+    }
+    event_values: dict[str, Any] = {
+        "at": now, "actor": actor, "from_status": "", "to_status": Status.RECEIVED.value,
+        "handed_to": "", "note": "", "due_at": due,
+    }
+    connection = session.connection()
+    values["id"] = _INSERT_DOSSIER.run(connection, values)[0][0]
+    event_values["dossier_id"] = values["id"]
+    _INSERT_EVENT.run(connection, event_values)
+    dossier = _persistent(session, values)
     audit(
         session,
         actor=actor,
         action="dossier.receive",
-        target=dossier.code,
+        target=code,
         details={"procedure": version.code},
         at=now,
     )
