@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, Numeric
@@ -33,6 +34,7 @@ from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
 
 Row = tuple[Any, ...]
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
 _Processor = Callable[[Any], Any]
 
 
@@ -101,10 +103,9 @@ class Prepared:
             found = self._compiled[(dialect.name, keys)] = _compile(self.statement, dialect, keys)
         return found
 
-    def run(self, connection: Connection, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def run(self, connection: Connection, params: Mapping[str, Any] = _NO_PARAMS) -> list[Row]:
         """Execute with `params` in the connection's transaction; returns the rows (the
         RETURNING rows of a write; an empty list when the statement returns none)."""
-        params = params or {}
         if _observed(connection):
             result = connection.execute(self.statement, dict(params))
             return [tuple(row) for row in result] if result.returns_rows else []
@@ -115,7 +116,7 @@ class Prepared:
             values[name] = processor(values[name])
         args = compiled.arguments(values)
         pooled = connection.connection
-        cursor = _cursor(pooled)
+        cursor = pooled.info.get(_CURSOR) or _new_cursor(pooled)
         try:
             cursor.execute(compiled.sql, args)
             rows = cursor.fetchall() if compiled.returns_rows else []
@@ -142,13 +143,11 @@ class Prepared:
 _CURSOR = "app.prepared.cursor"
 
 
-def _cursor(pooled: PoolProxiedConnection) -> Any:
-    """The DBAPI cursor kept for these statements on this DBAPI connection: creating one per
+def _new_cursor(pooled: PoolProxiedConnection) -> Any:
+    """A DBAPI cursor kept for these statements on this DBAPI connection: creating one per
     statement costs psycopg more than the statement. Kept in the connection record's `info`,
     which the pool clears when the DBAPI connection is replaced."""
-    cursor = pooled.info.get(_CURSOR)
-    if cursor is None:
-        cursor = pooled.info[_CURSOR] = pooled.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = pooled.info[_CURSOR] = pooled.dbapi_connection.cursor()  # type: ignore[union-attr]
     return cursor
 
 
