@@ -25,13 +25,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 
 Row = tuple[Any, ...]
 _NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
@@ -51,8 +53,8 @@ class _Compiled:
     returns_rows: bool
 
 
-def _compile(statement: Executable, dialect: Dialect, keys: Sequence[str]) -> _Compiled:
-    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+def _compile(statement: ClauseElement, dialect: Dialect, keys: Sequence[str]) -> _Compiled:
+    compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=list(keys)))
     if compiled.escaped_bind_names or compiled.post_compile_params:
         raise ValueError("escaped or expanding bind parameters are not supported")
     if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None):
@@ -65,8 +67,8 @@ def _compile(statement: Executable, dialect: Dialect, keys: Sequence[str]) -> _C
             bind[name] = processor
     result = []
     columns = getattr(statement, "selected_columns", None) or getattr(
-        statement, "exported_columns", ()
-    )
+        statement, "exported_columns", None
+    ) or ()
     for position, column in enumerate(columns):
         if isinstance(column.type, Numeric):  # float/Decimal depends on the DBAPI type code
             raise ValueError(f"result column {position}: numeric types are not supported")
@@ -100,7 +102,8 @@ class Prepared:
     def _for(self, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled:
         found = self._compiled.get((dialect.name, keys))
         if found is None:
-            found = self._compiled[(dialect.name, keys)] = _compile(self.statement, dialect, keys)
+            found = _compile(cast(ClauseElement, self.statement), dialect, keys)
+            self._compiled[(dialect.name, keys)] = found
         return found
 
     def run(self, connection: Connection, params: Mapping[str, Any] = _NO_PARAMS) -> list[Row]:

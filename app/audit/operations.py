@@ -59,7 +59,7 @@ _TAKE_SEQ = Prepared(update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(seq=_HEA
 _SET_LAST_HASH = Prepared(update(_HEAD).where(_HEAD.c.id == _HEAD_ID)
                           .values(last_hash=bindparam("last_hash")))
 _APPEND = Prepared(insert(AuditEntry.__table__))
-_HEAD_KEY = inspect(AuditHead).identity_key_from_primary_key([_HEAD_ID])
+_HEAD_KEY = inspect(AuditHead).identity_key_from_primary_key((_HEAD_ID,))
 _APPEND_AND_SET = Prepared(
     update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(last_hash=bindparam("last_hash"))
     .add_cte(insert(AuditEntry.__table__).values(

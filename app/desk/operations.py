@@ -328,6 +328,26 @@ def _take_numbers(connection: Connection, agency_code: str,
     return {scope: int(seq) for scope, seq in rows}
 
 
+_GIVE_BACK = (
+    update(DossierCounter.__table__)
+    .where(DossierCounter.scope == bindparam("b_scope"),
+           DossierCounter.agency_code == bindparam("b_agency"),
+           DossierCounter.day == bindparam("b_day"))
+    .values(last_seq=DossierCounter.last_seq - 1)
+)
+
+
+def _give_back(connection: Connection, agency_code: str,
+               counters: Sequence[tuple[str, date]]) -> None:
+    """Undo `_take_numbers` for an intake that will not happen (double submit, unknown
+    procedure). Safe: this transaction still holds the counters' row locks, so nobody has taken
+    a later number; the next intake gets the same number, as after a rollback."""
+    connection.execute(
+        _GIVE_BACK,
+        [{"b_scope": scope, "b_agency": agency_code, "b_day": day} for scope, day in counters],
+    )
+
+
 def next_sequence(session: Session, agency_code: str, day: date, scope: str = "day") -> int:
     """Atomically take the next number: INSERT ... ON CONFLICT DO UPDATE ... RETURNING.
 
@@ -529,24 +549,6 @@ def _insert_received(connection: Connection, values: dict[str, Any],
     dossier_id = int(_INSERT_DOSSIER.run(connection, values)[0][0])
     _INSERT_EVENT.run(connection, {**event, "dossier_id": dossier_id})
     return dossier_id
-_GIVE_BACK = (
-    update(DossierCounter.__table__)
-    .where(DossierCounter.scope == bindparam("b_scope"),
-           DossierCounter.agency_code == bindparam("b_agency"),
-           DossierCounter.day == bindparam("b_day"))
-    .values(last_seq=DossierCounter.last_seq - 1)
-)
-
-
-def _give_back(connection: Connection, agency_code: str,
-               counters: Sequence[tuple[str, date]]) -> None:
-    """Undo `_take_numbers` for an intake that will not happen (double submit, unknown
-    procedure). Safe: this transaction still holds the counters' row locks, so nobody has taken
-    a later number; the next intake gets the same number, as after a rollback."""
-    connection.execute(
-        _GIVE_BACK,
-        [{"b_scope": scope, "b_agency": agency_code, "b_day": day} for scope, day in counters],
-    )
 
 
 _DOSSIER_MAPPER = inspect(Dossier)
@@ -559,7 +561,8 @@ def _persistent(session: Session, values: dict[str, Any]) -> Dossier:
     intake path the unit-of-work bookkeeping cost more than the SQL."""
     dossier = from_values(Dossier, values)
     make_transient_to_detached(dossier)  # "loaded" with the values just written
-    stale = session.identity_map.get(_DOSSIER_MAPPER.identity_key_from_primary_key([values["id"]]))
+    key = _DOSSIER_MAPPER.identity_key_from_primary_key((values["id"],))
+    stale = session.identity_map.get(key)
     if stale is not None:  # left by a rolled-back intake whose id the database reused
         session.expunge(stale)
     session.add(dossier)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, inspect
 from sqlalchemy.engine import Dialect
@@ -52,11 +52,10 @@ def from_values(cls: type[_M], values: dict[str, Any]) -> _M:
     """A transient `cls` object holding `values` (attribute name -> value), built the way the
     ORM builds a loaded row: the instance dict is filled directly. Constructors fire one
     attribute event per column, which costs more than the INSERT on the intake path (issue
-    #3); use this for rows just written with Core statements. Relationship collections must
-    be set with `set_committed_value`; a many-to-one may be given as a plain value."""
+    #3); use this for rows just written with Core statements."""
     mapper = inspect(cls)
     if not mapper.configured:  # an unconfigured mapper has no attribute implementations yet
         configure_mappers()
-    row: _M = mapper.class_manager.new_instance()
+    row = cast(_M, mapper.class_manager.new_instance())
     row.__dict__.update(values)
     return row

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.audit.operations import entry_hash, record, verify_chain
@@ -107,6 +107,30 @@ def test_refused_intakes_take_no_number(db_url: str) -> None:
         counters = {c.scope: c.last_seq for c in session.scalars(select(DossierCounter))}
     engine.dispose()
     assert counters == {"day": 2, "year": 2}
+
+
+def test_intake_round_trips(db_url: str) -> None:
+    """The statement budget of one intake (issue #3), counted by an engine listener (which
+    also makes app.prepared use the ordinary Core path: both paths run the same SQL)."""
+    engine = make_engine(db_url)
+    statements: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    with Session(engine, expire_on_commit=False) as session:
+        ctx = ops.DeskContext(AGENCY, BASE)
+        data = ops.IntakeData("1.001193", "Đỗ Văn H", idempotency_key="form-3")
+        result = commit_intake(session, lambda: ops.receive_dossier(
+            session, ctx, data, key=_Key(), cipher=None, actor="t", now=NOW))
+        assert result.dossier.seq == 1
+    engine.dispose()
+    if engine.dialect.name == "postgresql":  # dossier+event, audit entry+head: one each
+        assert statements == ["INSERT", "SELECT", "WITH", "UPDATE", "WITH"]
+    else:
+        assert statements == ["BEGIN", "INSERT", "SELECT", "INSERT", "INSERT", "UPDATE",
+                              "INSERT", "UPDATE"]
 
 
 def test_intake_audit_entry_is_chained(db_url: str) -> None:
