@@ -137,12 +137,13 @@ class DeskContext:
 # which skips the ORM layer where no mapped object is needed; those of the intake run through
 # `Prepared` (app/prepared.py), which skips most of Core's per-statement work too.
 _CALENDAR_DAYS = Prepared(select(CalendarDay.day, CalendarDay.kind))
+_DEFAULT_CALENDAR = CalendarConfig()
 
 
 def load_calendar(session: Session, base: CalendarConfig | None = None) -> WorkCalendar:
     """The working calendar with the admin-declared days off and make-up days."""
     rows = _CALENDAR_DAYS.run(session.connection())
-    return _work_calendar(base or CalendarConfig(), frozenset(rows))
+    return _work_calendar(base or _DEFAULT_CALENDAR, frozenset(rows))
 
 
 @functools.lru_cache(maxsize=16)
@@ -480,7 +481,7 @@ def lookup_url(dossier: Dossier, base_url: str) -> str:
     return receipt_url(base_url, dossier.lookup_key, dossier.token)
 
 
-_VERSION_IN_FORCE = Prepared(
+_VERSION_SELECT = (
     select(
         _BY_IDEMPOTENCY_KEY.scalar_subquery().label("earlier"),
         Procedure.id.label("procedure_id"), Procedure.code, ProcedureVersion.id,
@@ -496,8 +497,40 @@ _VERSION_IN_FORCE = Prepared(
     .order_by(ProcedureVersion.effective_from.desc())
     .limit(1)
 )
+_VERSION_IN_FORCE = Prepared(_VERSION_SELECT)
 """The active procedure's version in force on a day (the snapshot an intake copies), with
 the id of the dossier already received under the idempotency key (``earlier``), if any."""
+
+
+_NUMBERS = _counter_upsert(2).cte("numbers")
+_NUMBERS_AND_VERSION = Prepared(_VERSION_SELECT.add_columns(*(
+    select(_NUMBERS.c.last_seq).where(_NUMBERS.c.scope == bindparam(f"scope{i}"))
+    .scalar_subquery() for i in range(2)
+)))
+"""PostgreSQL: `_take_numbers` for two counters and `_VERSION_IN_FORCE` in one statement (the
+upsert as a data-modifying WITH, which runs even when no version row comes back). The read
+then shares the statement's snapshot, taken before any wait for the counter row: a double
+submit committed meanwhile is not seen here but stopped by the unique idempotency key, and
+commit_intake returns the first dossier, as for any race of two submits."""
+
+
+def _numbers_and_version(connection: Connection, agency: str,
+                         counters: Sequence[tuple[str, date]], version_params: dict[str, Any]
+                         ) -> tuple[dict[str, int], _Snapshot | None]:
+    """The numbers of the two `counters` (taken first: lock order) and the version in force
+    (`version_params`: the binds of `_VERSION_IN_FORCE`)."""
+    if connection.dialect.name != "postgresql":
+        numbers = _take_numbers(connection, agency, counters)
+        rows = _VERSION_IN_FORCE.run(connection, version_params)
+        return numbers, _Snapshot(*rows[0]) if rows else None
+    params: dict[str, Any] = {"agency": agency, **version_params}
+    for i, (scope, day) in enumerate(counters):
+        params[f"scope{i}"], params[f"day{i}"] = scope, day
+    rows = _NUMBERS_AND_VERSION.run(connection, params)
+    if not rows:
+        return {}, None
+    *snapshot, day_seq, year_seq = rows[0]
+    return {counters[0][0]: day_seq, counters[1][0]: year_seq}, _Snapshot(*snapshot)
 
 
 class _Snapshot(NamedTuple):
@@ -601,12 +634,11 @@ def receive_dossier(
     session.flush()  # an intake of this session not flushed yet must be found too
     counters = [("day", today), ("year", date(local_now.year, 1, 1))]
     connection = session.connection()
-    numbers = _take_numbers(connection, agency, counters)
     # One query answers both "was this form submitted already?" and "which version applies?".
-    rows = _VERSION_IN_FORCE.run(
-        connection, {"code": data.procedure_code, "on": today, "key": data.idempotency_key}
+    numbers, version = _numbers_and_version(
+        connection, agency, counters,
+        {"code": data.procedure_code, "on": today, "key": data.idempotency_key},
     )
-    version = _Snapshot(*rows[0]) if rows else None
     if version is None or (version.earlier is not None and data.idempotency_key):
         _give_back(connection, agency, counters)
         earlier = find_by_idempotency_key(session, data.idempotency_key)
