@@ -2,7 +2,7 @@
 
 Why: `Connection.execute` costs 30 to 100 µs of Python per statement (cache key, execution
 context, events, result object), more than SQLite takes to run the statement itself, and one
-intake runs nine of them (issue #3). `Prepared` keeps the Core construct, so the models still
+intake runs eight of them (issue #3). `Prepared` keeps the Core construct, so the models still
 describe the SQL; it compiles it once per dialect and set of parameter names, and at run time
 only orders the values, applies the type processors SQLAlchemy would apply (bind and result),
 and calls `cursor.execute` in the connection's transaction.

@@ -78,7 +78,7 @@ class DossierCode:
             raise DossierCodeError("year must be 2000..2099")
 
     def __str__(self) -> str:
-        day = self.day  # digits by hand: strftime costs more than the rest of the code
+        day = self.day  # digits by hand, cheaper than strftime (a code is made per intake)
         return f"{self.agency}-{day.year % 100:02d}{day.month:02d}{day.day:02d}-{self.seq:04d}"
 
 
