@@ -4,6 +4,9 @@ Why a retry loop: on SQLite in WAL mode a transaction that has read before it wr
 "database is locked" (SQLITE_BUSY_SNAPSHOT) if another intake committed in between; waiting
 does not help, starting again does. Nothing is committed before the retry, and the idempotency
 key makes a repeated submit return the first dossier, so retrying can never duplicate.
+
+A retry starts a fresh transaction whose first statement is `receive_dossier`'s counter upsert,
+a write: later writers then queue on the busy timeout instead of failing with a stale snapshot.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import random
 import time
 from collections.abc import Callable
 
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -26,24 +28,12 @@ def _retryable(exc: OperationalError) -> bool:
     return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text
 
 
-_WRITE_LOCK = text("UPDATE dossier_counter SET last_seq = last_seq WHERE 0")
-
-
-def _take_write_lock(session: Session) -> None:
-    """SQLite: make the transaction a write transaction before it reads anything, so later
-    writers queue on the busy timeout instead of failing with a stale snapshot."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        connection.execute(_WRITE_LOCK)
-
-
 def commit_intake(
     session: Session, action: Callable[[], IntakeResult], idempotency_key: str = ""
 ) -> IntakeResult:
     """Run `action` (a `receive_dossier` call) and commit, retrying transient lock errors."""
     for attempt in range(ATTEMPTS):
         try:
-            _take_write_lock(session)
             result = action()
             session.commit()
             return result

@@ -11,14 +11,18 @@ every failure raises a `ReceiptTokenError` subclass with a stable `code`.
 
 from __future__ import annotations
 
+import base64
+import functools
+import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from app.keys import jwk_thumbprint, publishable_jwk
 from app.keys import public_jwk as jwk_members
@@ -170,15 +174,37 @@ def new_jti() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+"""PyJWT's header encoding (compact, sorted); built once, as json.dumps would per call."""
+_COMPACT_JSON_UNSORTED = json.JSONEncoder(separators=(",", ":"))
+"""PyJWT's payload encoding (compact, in claim order)."""
+
+
+@functools.lru_cache(maxsize=16)
+def _header_segment(kid: str) -> str:
+    return _b64url(_COMPACT_JSON.encode({"alg": ALGORITHM, "kid": kid}).encode())
+
+
 def sign(claims: ReceiptClaims, private_key: ec.EllipticCurvePrivateKey,
          kid: str | None = None) -> str:
     """Compact JWS of `claims`, header {alg: ES256, kid: thumbprint}; no `typ` to save bytes.
 
     ``kid``: the key's RFC 7638 thumbprint when the caller already knows it (app.keys.SigningKey
     carries it), saving its computation on every intake; computed here otherwise.
+
+    Built with `cryptography` directly (RFC 7515/7518: the raw 64-byte R || S signature), the
+    bytes PyJWT would produce (sorted compact header, compact payload), in about half its time:
+    signing is on every intake. Verification stays with PyJWT (`verify`).
     """
-    headers = {"kid": kid or thumbprint(private_key), "typ": None}
-    return jwt.encode(asdict(claims), private_key, algorithm=ALGORITHM, headers=headers)
+    payload = _COMPACT_JSON_UNSORTED.encode({name: getattr(claims, name) for name in CLAIMS})
+    signing_input = f"{_header_segment(kid or thumbprint(private_key))}.{_b64url(payload.encode())}"
+    r, s = decode_dss_signature(private_key.sign(signing_input.encode("ascii"), _ECDSA_SHA256))
+    return f"{signing_input}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
 
 @dataclass(frozen=True)

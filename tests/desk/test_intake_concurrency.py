@@ -86,6 +86,65 @@ def test_concurrent_intakes_unique_and_gap_free(db_url: str) -> None:
     assert counter.last_seq == total
 
 
+def _double_submitter(url: str, worker: int, start: mp.synchronize.Event,
+                      results: mp.Queue) -> None:  # type: ignore[type-arg]
+    engine = make_engine(url)
+    key = _Key()
+    ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
+    start.wait()
+    try:
+        for i in range(FORMS):
+            with Session(engine) as session:
+                data = ops.IntakeData("1.001193", f"Người nộp {i}", idempotency_key=f"form-{i}")
+                result = commit_intake(
+                    session,
+                    lambda s=session, d=data: ops.receive_dossier(
+                        s, ctx, d, key=key, cipher=None, actor=f"w{worker}", now=NOW
+                    ),
+                    data.idempotency_key,
+                )
+                results.put((data.idempotency_key, result.dossier.code, result.created))
+    except Exception as exc:
+        results.put(("error", f"{worker}: {exc!r}", False))
+    finally:
+        engine.dispose()
+
+
+FORMS = 15
+
+
+def test_concurrent_double_submits_make_one_dossier_each(db_url: str) -> None:
+    """Every worker submits the same forms at once: one dossier per form, numbers gap-free
+    (a submit that loses the race gives its numbers back or rolls back)."""
+    context = mp.get_context("fork")
+    start, results = context.Event(), context.Queue()
+    workers = [
+        context.Process(target=_double_submitter, args=(db_url, n, start, results))
+        for n in range(PROCESSES)
+    ]
+    for process in workers:
+        process.start()
+    start.set()
+    answers = [results.get(timeout=120) for _ in range(PROCESSES * FORMS)]
+    for process in workers:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    assert not [a for a in answers if a[0] == "error"], answers
+    by_form: dict[str, set[str]] = {}
+    for form, code, _created in answers:
+        by_form.setdefault(form, set()).add(code)
+    assert all(len(codes) == 1 for codes in by_form.values()), by_form
+    assert sum(created for *_, created in answers) == FORMS
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        seqs = sorted(session.scalars(select(Dossier.seq)))
+        counter = session.get(DossierCounter, ("day", AGENCY, NOW.date()))
+    engine.dispose()
+    assert seqs == list(range(1, FORMS + 1))
+    assert counter is not None
+    assert counter.last_seq == FORMS
+
+
 def test_rolled_back_intake_leaves_no_gap(db_url: str) -> None:
     engine = make_engine(db_url)
     key = _Key()

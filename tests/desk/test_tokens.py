@@ -103,6 +103,18 @@ def test_signature_is_86_chars(token: str) -> None:
     assert len(token.split(".")[2]) == 86
 
 
+def test_signed_bytes_are_what_pyjwt_signs(
+    token: str, claims: ReceiptClaims, key: ec.EllipticCurvePrivateKey
+) -> None:
+    """`sign` builds the JWS itself (speed); header and payload are PyJWT's to the byte, and
+    the signature is the raw R || S pair PyJWT and WebCrypto expect (checked by verifiers)."""
+    reference = jwt.encode(asdict(claims), key, algorithm="ES256",
+                           headers={"kid": tokens.thumbprint(key), "typ": None})
+    assert token.rsplit(".", 1)[0] == reference.rsplit(".", 1)[0]
+    assert jwt.decode(token, key.public_key(), algorithms=["ES256"],
+                      options={"verify_iat": False}) == asdict(claims)
+
+
 def jwcrypto_verify(token: str, jwks: dict[str, Any], kid: str) -> bytes:
     """Verify with jwcrypto only (independent implementation) and return the payload."""
     keyset = jc_jwk.JWKSet.from_json(json.dumps(jwks))
