@@ -25,6 +25,7 @@ from app.instance import (
 from app.keys import KeyRing
 from app.logconfig import configure_logging
 from app.navigation import nav_items, register_nav
+from app.routing import register_views
 from app.security import register_security
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                                                   secrets_found[HMAC_KEY_FILE])
     app.extensions["motcua.keyring"] = KeyRing(instance_path / "keys")
     configure_logging(settings["LOG_FORMAT"], settings["LOG_LEVEL"])
+    register_views(app)
     register_extensions(app)
     register_security(app)
     register_i18n(app)
@@ -69,7 +71,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     """Each ``app/<feature>/blueprint.py`` exposes ``bp`` (and may expose ``init_app(app)``);
-    each ``app/<feature>/cli.py`` exposes ``commands`` (click commands added to ``motcua``)."""
+    each ``app/<feature>/cli.py`` exposes ``commands`` (click commands added to ``motcua``).
+
+    A blueprint module holds URL rules only: its views are imported on their first request
+    (:mod:`app.routing`), so that start-up imports no operations, models or forms."""
     from app.cli import CORE_COMMANDS
 
     for command in CORE_COMMANDS:

@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from app.models.staff import Role
+from app.models.roles import Role
 
 
 def _create_app() -> Flask:

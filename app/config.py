@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,6 +185,8 @@ def _coerce(key: str, setting: Setting, raw: Any, from_text: bool) -> Any:
 def _read_instance_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
+    import tomllib  # only when there is a file: start-up without one skips the parser
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

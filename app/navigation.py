@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.models.staff import Role, Staff
+from app.models.roles import Role
+
+if TYPE_CHECKING:
+    from app.models.staff import Staff
 
 _EXT_KEY = "motcua.nav"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapper
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -42,3 +42,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@event.listens_for(Mapper, "before_configured")
+def _complete_the_models() -> None:
+    """Relationships and foreign keys may name models that nobody imported yet: load them all
+    before SQLAlchemy resolves them (see :mod:`app.models`)."""
+    from app.models import load_all
+
+    load_all()
