@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Flask, abort, current_app
 
-from app.auth.oidc_roles import RoleMapError, parse_role_map
 from app.config import ConfigError
 
 _EXT_KEY = "motcua.oidc"
@@ -23,6 +22,8 @@ def init_app(app: Flask) -> None:
     issuer = app.config.get("OIDC_ISSUER") or ""
     if not issuer:
         return
+    from app.auth.oidc_roles import RoleMapError, parse_role_map
+
     try:
         app.extensions["motcua.oidc_role_map"] = parse_role_map(app.config["OIDC_ROLE_MAP"])
     except RoleMapError as exc:
