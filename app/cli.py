@@ -182,8 +182,13 @@ def _run_gunicorn(host: str, port: int, workers: int) -> None:
 
         def load(self) -> Any:
             from app import create_app
+            from app.routing import load_views
 
-            return create_app()
+            app = create_app()
+            # A long-running worker imports its views now: an import error stops the boot,
+            # and no citizen waits for a feature's first import.
+            load_views(app)
+            return app
 
     os.environ.setdefault("MOTCUA_INSTANCE_PATH", current_app.instance_path)
     _Server().run()

@@ -67,7 +67,7 @@ def view_of(app: Flask, endpoint: str) -> Callable[..., Any] | None:
 
 
 def load_views(app: Flask) -> None:
-    """Import every view now (e.g. to check that they all import)."""
+    """Import every view now (``motcua serve`` workers do, before their first request)."""
     for endpoint in list(app.view_functions):
         view_of(app, endpoint)
 
