@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from app.config import FEATURES, load_config
 from app.crypto import FieldCipher
@@ -25,6 +27,7 @@ from app.instance import (
 from app.keys import KeyRing
 from app.logconfig import configure_logging
 from app.navigation import nav_items, register_nav
+from app.routing import register_routing
 from app.security import register_security
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -49,11 +52,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                                                   secrets_found[HMAC_KEY_FILE])
     app.extensions["motcua.keyring"] = KeyRing(instance_path / "keys")
     configure_logging(settings["LOG_FORMAT"], settings["LOG_LEVEL"])
+    register_routing(app)
     register_extensions(app)
     register_security(app)
     register_i18n(app)
     register_errors(app)
     register_features(app)
+    register_commands(app)
     app.jinja_env.globals["nav_items"] = nav_items
     return app
 
@@ -75,11 +80,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     """Each ``app/<feature>/blueprint.py`` exposes ``bp`` (and may expose ``init_app(app)``);
-    each ``app/<feature>/cli.py`` exposes ``commands`` (click commands added to ``motcua``)."""
-    from app.cli import CORE_COMMANDS
+    each ``app/<feature>/cli.py`` exposes ``commands`` (click commands added to ``motcua``).
 
-    for command in CORE_COMMANDS:
-        app.cli.add_command(command)
+    Both stay cheap at start-up: a blueprint module holds URL rules only (its views are imported
+    on their first request, :mod:`app.routing`), and the command modules are imported when a
+    command is first looked up (:func:`register_commands`)."""
     for name in FEATURES:
         if importlib.util.find_spec(f"app.{name}") is None:
             continue
@@ -89,9 +94,49 @@ def register_features(app: Flask) -> None:
             register_nav(app, list(getattr(module, "NAV", [])))
             if hasattr(module, "init_app"):
                 module.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """``motcua``'s commands, imported when one is first looked up (:class:`Commands`)."""
+    commands = Commands(app.name)
+    commands.commands.update(app.cli.commands)  # any an extension added before
+    app.cli = commands
+
+
+def all_commands() -> list[click.Command]:
+    """The core commands (:mod:`app.cli`) and every feature's ``cli.commands``."""
+    from app.cli import CORE_COMMANDS
+
+    commands = list(CORE_COMMANDS)
+    for name in FEATURES:
+        if importlib.util.find_spec(f"app.{name}") is None:
+            continue
         if importlib.util.find_spec(f"app.{name}.cli") is not None:
-            for command in importlib.import_module(f"app.{name}.cli").commands:
-                app.cli.add_command(command)
+            commands.extend(importlib.import_module(f"app.{name}.cli").commands)
+    return commands
+
+
+class Commands(AppGroup):
+    """``app.cli``, filled with :func:`all_commands` when a command is first looked up (by
+    ``motcua`` or ``app.test_cli_runner()``) rather than by every ``create_app``."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self._loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            for command in all_commands():
+                self.add_command(command)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
 
 
 def cipher(app: Flask) -> FieldCipher:

@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from app.models.staff import Role
+from app.models.roles import Role
 
 
 def _create_app() -> Flask:
@@ -182,8 +182,13 @@ def _run_gunicorn(host: str, port: int, workers: int) -> None:
 
         def load(self) -> Any:
             from app import create_app
+            from app.routing import load_views
 
-            return create_app()
+            app = create_app()
+            # A long-running worker imports its views now: an import error stops the boot,
+            # and no citizen waits for a feature's first import.
+            load_views(app)
+            return app
 
     os.environ.setdefault("MOTCUA_INSTANCE_PATH", current_app.instance_path)
     _Server().run()

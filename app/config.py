@@ -10,11 +10,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 ENV_PREFIX = "MOTCUA_"
@@ -34,9 +32,12 @@ class ConfigError(ValueError):
         self.key = key
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One configuration key: its default, how to parse text (env) and how to check the value."""
+class Setting(NamedTuple):
+    """One configuration key: its default, how to parse text (env) and how to check the value.
+
+    A NamedTuple rather than a frozen dataclass: defined by every start-up, where building a
+    dataclass costs about a millisecond (its methods are generated and compiled).
+    """
 
     default: Any
     parse: Callable[[str], Any] = str
@@ -186,6 +187,8 @@ def _coerce(key: str, setting: Setting, raw: Any, from_text: bool) -> Any:
 def _read_instance_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
+    import tomllib  # only when there is a file: start-up without one skips the parser
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

@@ -2,26 +2,56 @@
 
 One session per request (or CLI command): routes and operations use ``db.session``; the request
 commits once at the end of the handler; the session is removed when the app context ends.
+
+The ORM is imported, and the models loaded, when an app makes its first session: requests that
+need only the engine (``/healthz``) and the start-up itself stay cheap.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, scoped_session
 
 _EXT_KEY = "motcua.db"
 _AUTOCOMMIT = "motcua_autocommit"
 
 
 class _Bound:
+    """An app's engine and its scoped session registry, made on first use."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.session = scoped_session(sessionmaker(bind=engine, expire_on_commit=False))
+        self._registry: scoped_session[Session] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def session(self) -> scoped_session[Session]:
+        if self._registry is None:
+            with self._lock:
+                if self._registry is None:
+                    self._registry = _session_registry(self.engine)
+        return self._registry
+
+    def remove_session(self) -> None:
+        if self._registry is not None:
+            self._registry.remove()
+
+
+def _session_registry(engine: Engine) -> scoped_session[Session]:
+    from sqlalchemy.orm import scoped_session, sessionmaker
+
+    from app.models import load_all
+
+    load_all()
+    return scoped_session(sessionmaker(bind=engine, expire_on_commit=False))
 
 
 def normalise_url(url: str) -> str:
@@ -82,7 +112,7 @@ class Database:
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
-            bound.session.remove()
+            bound.remove_session()
 
     @staticmethod
     def _bound() -> _Bound:
@@ -98,10 +128,10 @@ class Database:
         return self._bound().engine
 
     def remove_session(self) -> None:
-        self._bound().session.remove()
+        self._bound().remove_session()
 
     def dispose(self, app: Flask) -> None:
         bound: _Bound | None = app.extensions.get(_EXT_KEY)
         if bound is not None:
-            bound.session.remove()
+            bound.remove_session()
             bound.engine.dispose()

@@ -50,6 +50,6 @@ def ensure_instance(instance_path: Path) -> dict[str, bytes]:
         HMAC_KEY_FILE: _ensure_secret(instance_path / HMAC_KEY_FILE, 32, as_text=False),
     }
     ring = KeyRing(instance_path / "keys")
-    if not ring.private_keys():
+    if ring.is_empty():
         ring.rotate()
     return found

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 
@@ -64,6 +63,11 @@ class KeyRing:
     def _stamp(self) -> tuple[tuple[str, int], ...]:
         return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(self.folder.glob("*.pem")))
 
+    def is_empty(self) -> bool:
+        """No key file yet. Nothing is parsed: start-up asks this, and loading the PEM
+        machinery of cryptography is left to the first request that signs or publishes."""
+        return not self.folder.exists() or not any(self.folder.glob("*.pem"))
+
     def private_keys(self) -> list[SigningKey]:
         """Every key, oldest first; parsed once and again only when the folder changes (another
         worker or host may rotate keys in a shared instance folder)."""
@@ -77,6 +81,8 @@ class KeyRing:
         return list(keys)
 
     def _load(self) -> list[SigningKey]:
+        from cryptography.hazmat.primitives import serialization
+
         keys = []
         for path in sorted(self.folder.glob("*.pem")):
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
@@ -96,6 +102,8 @@ class KeyRing:
 
     def rotate(self) -> SigningKey:
         """Create a new signing key; older keys stay for verification."""
+        from cryptography.hazmat.primitives import serialization
+
         from app.instance import write_private  # local: instance imports this module
 
         key = ec.generate_private_key(ec.SECP256R1())

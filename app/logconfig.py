@@ -6,8 +6,6 @@ import logging
 import re
 import sys
 
-from pythonjsonlogger.json import JsonFormatter
-
 # 12-digit personal ID / 9-digit CMND, JWS/JWT-looking tokens, key=value secrets.
 _PATTERNS = [
     (re.compile(r"(?<!\d)(\d{3})\d{6}(\d{3})(?!\d)"), r"\1******\2"),
@@ -37,6 +35,8 @@ class RedactingFilter(logging.Filter):
 def configure_logging(fmt: str, level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.models.staff import Role, Staff
+from app.models.roles import Role
+
+if TYPE_CHECKING:
+    from app.models.staff import Staff
 
 _EXT_KEY = "motcua.nav"
 
 
-@dataclass(frozen=True)
-class NavItem:
+# NamedTuples rather than frozen dataclasses: cheaper to define at start-up (see config.Setting).
+class NavItem(NamedTuple):
     endpoint: str
     label: Any  # lazy string
     description: Any = ""
@@ -26,8 +28,7 @@ class NavItem:
 MANAGEMENT_FROM = 50
 
 
-@dataclass(frozen=True)
-class ShownItem:
+class ShownItem(NamedTuple):
     url: str
     label: str
     description: str

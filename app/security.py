@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
@@ -29,7 +29,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Request
 
 from app.extensions import db
-from app.models.staff import Role, Staff
+from app.models.roles import Role
+from app.routing import view_of
+
+if TYPE_CHECKING:
+    from app.models.staff import Staff
 
 F = TypeVar("F", bound=Callable[..., Any])
 _PUBLIC_ATTR = "_motcua_public"
@@ -82,6 +86,8 @@ def _load_staff() -> Staff | None:
     staff_id = session.get(SESSION_STAFF)
     if not isinstance(staff_id, int):
         return None
+    from app.models.staff import Staff  # not before: anonymous requests need no ORM
+
     staff = db.session.get(Staff, staff_id)
     if staff is None or not staff.active or session.get(SESSION_VERSION) != staff.session_version:
         session.clear()
@@ -111,7 +117,7 @@ def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
         return True
     if endpoint.split(".", 1)[0] in _public_blueprints and "." in endpoint:
         return True
-    view = app.view_functions.get(endpoint)
+    view = view_of(app, endpoint)
     return bool(view is not None and getattr(view, _PUBLIC_ATTR, False))
 
 
@@ -119,7 +125,7 @@ def required_role(app: Flask, endpoint: str) -> Role | None:
     """The role an endpoint needs (None for public ones); used by tests that walk the URL map."""
     if is_public_endpoint(app, endpoint):
         return None
-    view = app.view_functions.get(endpoint)
+    view = view_of(app, endpoint)
     return getattr(view, _ROLE_ATTR, Role.OFFICER)
 
 

@@ -1,10 +1,13 @@
-"""Admin screens: list, register and revoke API clients (staff session, admin role, CSRF)."""
+"""Admin screens: list, register and revoke API clients (staff session, admin role, CSRF).
+
+URL rules: ``blueprint.py``.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -16,22 +19,18 @@ from app.models.staff import Role
 from app.security import requires
 from app.web import actor, client_ip
 
-admin_bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-clients")
-
 
 def _list_page(form: ApiClientForm, status: int = 200) -> tuple[str, int]:
     return render_template("api/clients.html", clients=clients.list_clients(db.session),
                            form=form, revoke_form=RevokeForm()), status
 
 
-@admin_bp.get("/")
 @requires(Role.ADMIN)
 def index() -> tuple[str, int]:
     form = ApiClientForm(rate_limit=current_app.config["API_DEFAULT_RATE_LIMIT"])
     return _list_page(form)
 
 
-@admin_bp.post("/")
 @requires(Role.ADMIN)
 def add() -> tuple[str, int, dict[str, str]] | tuple[str, int]:
     form = ApiClientForm()
@@ -50,7 +49,6 @@ def add() -> tuple[str, int, dict[str, str]] | tuple[str, int]:
     return page, 201, {"Cache-Control": "no-store"}
 
 
-@admin_bp.post("/<client_id>/revoke")
 @requires(Role.ADMIN)
 def revoke(client_id: str) -> Response:
     if not RevokeForm().validate_on_submit():

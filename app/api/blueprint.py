@@ -1,24 +1,29 @@
-"""URL rules of the integrators' API: the OAuth2 token endpoints and ``/api/v1``.
+"""URL rules of the integrators' API (the OAuth2 token endpoints and ``/api/v1``) and of its
+admin screens.
 
-The whole blueprint authenticates with bearer tokens itself (no staff session, no CSRF: there
-are no cookies to ride on). Views stay thin: authorise, read input, call the operation, audit.
-Authlib's server, the JSON Schema validator and esign are imported inside the views, so that
-``create_app`` stays quick to start.
+The whole ``api`` blueprint authenticates with bearer tokens itself (no staff session, no CSRF:
+there are no cookies to ride on); errors are answered as problem+json. The handlers are in
+``views.py`` (API) and ``admin.py`` (admin screens).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Flask, Response
 from flask_babel import lazy_gettext as _l
 
 from app.errors import AppError
-from app.extensions import csrf, db, limiter
-from app.models.staff import Role
+from app.extensions import csrf
+from app.models.roles import Role
 from app.navigation import NavItem
+from app.routing import lazy_views
 from app.security import public_blueprint
 
 bp = public_blueprint(Blueprint("api", __name__))
 csrf.exempt(bp)
+view = lazy_views("app.api.views")
+
+admin_bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-clients")
+admin_view = lazy_views("app.api.admin")
 
 NAV = [NavItem("api_admin.index", _l("Kết nối API"),
                _l("Hệ thống của tỉnh, ki-ốt, máy lấy số: cấp và thu hồi quyền"), Role.ADMIN, 93)]
@@ -26,8 +31,6 @@ NAV = [NavItem("api_admin.index", _l("Kết nối API"),
 
 def init_app(app: Flask) -> None:
     """Register the admin screens (staff session and CSRF, unlike the API)."""
-    from app.api.admin import admin_bp
-
     app.register_blueprint(admin_bp)
 
 
@@ -40,98 +43,20 @@ def _problem(exc: AppError) -> Response:
     return render_problem(exc)
 
 
-def _token_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
 # --- OAuth2 ------------------------------------------------------------------------------
-@bp.post("/oauth/token")
-@limiter.limit(_token_limit)
-def token() -> Response:
-    from app.api import calls
-    from app.api.oauth import authorization
-
-    response: Response = authorization.create_token_response()
-    if response.status_code == 200:
-        db.session.commit()
-    else:
-        db.session.rollback()
-        calls.record_token_refusal(response.status_code)
-    return response
-
-
-@bp.post("/oauth/revoke")
-@limiter.limit(_token_limit)
-def revoke() -> Response:
-    from app.api.oauth import authorization
-
-    response: Response = authorization.create_endpoint_response("revocation")
-    db.session.commit()
-    return response
-
+bp.add_url_rule("/oauth/token", view_func=view("token"), methods=["POST"])
+bp.add_url_rule("/oauth/revoke", view_func=view("revoke"), methods=["POST"])
 
 # --- API v1 ------------------------------------------------------------------------------
-@bp.get("/api/v1/openapi.json")
-def openapi_document() -> Response:
-    from app.api import openapi
+bp.add_url_rule("/api/v1/openapi.json", view_func=view("openapi_document"), methods=["GET"])
+bp.add_url_rule("/api/v1/dossiers", view_func=view("create_dossier"), methods=["POST"])
+bp.add_url_rule("/api/v1/dossiers/<code>", view_func=view("read_dossier"), methods=["GET"])
+bp.add_url_rule("/api/v1/dossiers/<code>/transitions", view_func=view("transition_dossier"),
+                methods=["POST"])
+bp.add_url_rule("/api/v1/stats", view_func=view("stats"), methods=["GET"])
+bp.add_url_rule("/api/v1/verify", view_func=view("verify_document"), methods=["POST"])
 
-    return jsonify(openapi.document(request.url_root.rstrip("/")))
-
-
-@bp.post("/api/v1/dossiers")
-def create_dossier() -> tuple[Response, int, dict[str, str]]:
-    from app.api import calls, dossiers, schemas
-
-    client = calls.authorize("dossiers:write")
-    body = calls.json_body(schemas.DOSSIER_CREATE)
-    view, created = dossiers.create(db.session, body, actor=calls.actor(client))  # commits
-    location = url_for("api.read_dossier", code=view["code"])
-    return jsonify(view), 201 if created else 200, {"Location": location}
-
-
-@bp.get("/api/v1/dossiers/<code>")
-def read_dossier(code: str) -> Response:
-    from app.api import calls, dossiers
-
-    client = calls.authorize("dossiers:read")
-    view = dossiers.read(db.session, code)
-    calls.audit(client, "api.dossier.read", code)
-    db.session.commit()
-    return jsonify(view)
-
-
-@bp.post("/api/v1/dossiers/<code>/transitions")
-def transition_dossier(code: str) -> Response:
-    from app.api import calls, dossiers, schemas
-
-    client = calls.authorize("dossiers:write")
-    body = calls.json_body(schemas.TRANSITION)
-    view = dossiers.transition(db.session, code, body, actor=calls.actor(client))
-    db.session.commit()  # the desk operation audited the move with the client as actor
-    return jsonify(view)
-
-
-@bp.get("/api/v1/stats")
-def stats() -> Response:
-    from app.api import calls, dossiers, schemas
-
-    client = calls.authorize("dossiers:read")
-    period = calls.query_params(schemas.STATS_QUERY)
-    figures = dossiers.statistics(db.session, period)
-    calls.audit(client, "api.stats", "", {"from": period["from"], "to": period["to"]})
-    db.session.commit()
-    return jsonify(figures)
-
-
-@bp.post("/api/v1/verify")
-def verify_document() -> Response:
-    from app.api import calls, documents, schemas
-
-    client = calls.authorize("verify")
-    query = calls.query_params(schemas.VERIFY_QUERY)
-    data = calls.document_body()
-    report = documents.verify(data, filename=query.get("filename", ""))
-    calls.audit(client, "api.verify", "", {"bytes": len(data),
-                                           "indication": report.get("indication")})
-    db.session.commit()
-    return jsonify(report)
+# --- admin screens -----------------------------------------------------------------------
+admin_bp.add_url_rule("/", view_func=admin_view("index"), methods=["GET"])
+admin_bp.add_url_rule("/", view_func=admin_view("add"), methods=["POST"])
+admin_bp.add_url_rule("/<client_id>/revoke", view_func=admin_view("revoke"), methods=["POST"])

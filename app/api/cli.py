@@ -1,4 +1,7 @@
-"""``motcua api-client``: register, list and revoke the systems that may call the API."""
+"""``motcua api-client``: register, list and revoke the systems that may call the API.
+
+Loaded by every ``create_app``: the models and operations are imported inside the commands.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.api import clients
 from app.api.scopes import SCOPES, UnknownScope
-from app.audit.operations import record
 from app.extensions import db
 
 
@@ -31,6 +32,9 @@ def api_client_group() -> None:
 def add(name: str, scopes: tuple[str, ...], rate_limit: str | None,
         more_scopes: tuple[str, ...]) -> None:
     """Register NAME; prints client_id and client_secret ONCE, as JSON."""
+    from app.api import clients
+    from app.audit.operations import record
+
     try:
         new = clients.create_client(
             db.session, name=name, scopes=[*scopes, *more_scopes], created_by="cli",
@@ -52,6 +56,8 @@ def add(name: str, scopes: tuple[str, ...], rate_limit: str | None,
 @with_appcontext
 def list_clients() -> None:
     """Registered clients as JSON (never their secrets)."""
+    from app.api import clients
+
     rows = [{"client_id": c.client_id, "name": c.name, "scopes": c.scopes.split(),
              "rate_limit": c.rate_limit, "created_at": c.created_at.isoformat(),
              "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None}
@@ -64,6 +70,9 @@ def list_clients() -> None:
 @with_appcontext
 def revoke(client_id: str) -> None:
     """Revoke CLIENT_ID and every token it holds."""
+    from app.api import clients
+    from app.audit.operations import record
+
     client = clients.client_by_id(db.session, client_id)
     if client is None:
         click.echo(f"lỗi / error: không có client / no such client: {client_id}", err=True)

@@ -1,95 +1,30 @@
-"""URL rules for signing in and out and changing one's password."""
+"""URL rules for signing in and out, changing one's password, and single sign-on (OIDC)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from werkzeug.wrappers import Response
+from flask import Blueprint, Flask
 
-from app.audit.operations import record
-from app.auth import operations
-from app.auth.forms import LoginForm, LogoutForm, PasswordChangeForm
-from app.errors import AppError
-from app.extensions import db, limiter
-from app.security import current_staff, public, sign_in, sign_out
-from app.web import actor, client_ip, safe_next
+from app.auth import oidc_provider
+from app.routing import lazy_views
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+view = lazy_views("app.auth.views")
+
+bp.add_url_rule("/login", view_func=view("login"), methods=["GET", "POST"])
+bp.add_url_rule("/logout", view_func=view("logout"), methods=["POST"])
+bp.add_url_rule("/password", view_func=view("password"), methods=["GET", "POST"])
+
+oidc_bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")
+oidc_view = lazy_views("app.auth.oidc")
+
+oidc_bp.add_url_rule("/login", view_func=oidc_view("login"))
+oidc_bp.add_url_rule("/callback", view_func=oidc_view("callback"))
+oidc_bp.add_url_rule("/logout", view_func=oidc_view("logout"), methods=["POST"])
+oidc_bp.add_url_rule("/logged-out", view_func=oidc_view("logged_out"))
 
 
 def init_app(app: Flask) -> None:
     """Staff single sign-on (OpenID Connect) lives beside local sign-in."""
-    from app.auth import oidc
-
     if "oidc" not in app.blueprints:
-        app.register_blueprint(oidc.bp)
-        oidc.init_app(app)
-
-
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@public
-@limiter.limit(_login_limit, methods=["POST"])
-def login() -> str | Response:
-    form = LoginForm(next=request.args.get("next", ""))
-    error = None
-    if form.validate_on_submit():
-        try:
-            staff = operations.authenticate(
-                db.session, form.username.data or "", form.password.data or "", ip=client_ip(),
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        except operations.LoginFailed:
-            db.session.commit()  # keep the failure count and the audit entry
-            error = _("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa.")
-        else:
-            db.session.commit()
-            sign_in(staff)
-            return redirect(safe_next(form.next.data, url_for("home.index")))
-    status = 401 if error else 200
-    oidc_url = (url_for("oidc.login") if current_app.config.get("OIDC_ISSUER")
-                and "oidc.login" in current_app.view_functions else None)
-    return render_template("auth/login.html", form=form, error=error,  # type: ignore[return-value]
-                           oidc_url=oidc_url), status
-
-
-@bp.route("/logout", methods=["POST"])
-@public
-def logout() -> Response:
-    form = LogoutForm()
-    if form.validate_on_submit():
-        from app.auth.oidc import end_session_redirect
-
-        staff = current_staff()
-        if staff is not None:
-            record(db.session, actor=actor(), action="logout", ip=client_ip())
-            db.session.commit()
-        provider_logout = end_session_redirect()  # also ends the local session
-        sign_out()
-        flash(_("Đã đăng xuất."), "info")
-        if provider_logout is not None:
-            return provider_logout
-    return redirect(url_for("auth.login"))
-
-
-@bp.route("/password", methods=["GET", "POST"])
-def password() -> str | Response:
-    staff = current_staff()
-    assert staff is not None  # guaranteed by the default-deny guard
-    form = PasswordChangeForm()
-    if form.validate_on_submit():
-        try:
-            operations.change_password(db.session, staff, form.current_password.data or "",
-                                       form.new_password.data or "", ip=client_ip())
-        except AppError as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            sign_in(staff)
-            flash(_("Đã đổi mật khẩu."), "success")
-            return redirect(url_for("home.index"))
-    return render_template("auth/password.html", form=form)
+        app.register_blueprint(oidc_bp)
+        oidc_provider.init_app(app)

@@ -5,7 +5,8 @@ ID token (signature against the provider's JWKS, issuer, audience, expiry, nonce
 parts that are its own: reading the role claim from the ID token *or* userinfo, mapping it to a
 staff role, provisioning, and RP-initiated logout. Nothing talks to the provider before the first
 sign-in (discovery is fetched lazily), and Authlib, requests and joserfc are imported only when
-SSO is configured, to keep start-up quick.
+SSO is configured, to keep start-up quick. This module holds the views and their helpers; the
+URL rules are in ``blueprint.py`` and the provider client is set up by ``oidc_provider.py``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,6 @@ import secrets
 from typing import Any
 
 from flask import (
-    Blueprint,
-    Flask,
-    abort,
     current_app,
     flash,
     redirect,
@@ -33,25 +31,15 @@ from app.admin.agency import public_base_url
 from app.audit.operations import record
 from app.auth.forms import LogoutForm
 from app.auth.oidc_accounts import OidcAccountRefused, staff_for_subject
-from app.auth.oidc_roles import (
-    NoMappedRole,
-    RoleMapError,
-    map_role,
-    merged_role_values,
-    parse_role_map,
-)
-from app.config import ConfigError
+from app.auth.oidc_provider import enabled, provider_client
+from app.auth.oidc_roles import NoMappedRole, map_role, merged_role_values
 from app.extensions import db
 from app.models.staff import Role
 from app.security import current_staff, public, sign_in, sign_out
 from app.web import client_ip
 
 log = logging.getLogger(__name__)
-bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")
-_EXT_KEY = "motcua.oidc"
 _ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 - a session key name, not a secret
-PROVIDER_NAME = "province"
-HTTP_TIMEOUT_S = 10
 
 
 class SignInRefused(Exception):
@@ -63,53 +51,15 @@ class SignInRefused(Exception):
         self.status = status
 
 
-def init_app(app: Flask) -> None:
-    """Register the provider client for ``app`` when an issuer is configured (no network here)."""
-    issuer = app.config.get("OIDC_ISSUER") or ""
-    if not issuer:
-        return
-    try:
-        app.extensions["motcua.oidc_role_map"] = parse_role_map(app.config["OIDC_ROLE_MAP"])
-    except RoleMapError as exc:
-        raise ConfigError("OIDC_ROLE_MAP", str(exc)) from exc
-    if not app.config["OIDC_CLIENT_ID"]:
-        raise ConfigError("OIDC_CLIENT_ID", "required when OIDC_ISSUER is set")
-    if "openid" not in app.config["OIDC_SCOPES"].split():
-        raise ConfigError("OIDC_SCOPES", "must include openid")
-    from authlib.integrations.flask_client import OAuth
-
-    oauth = OAuth(app)
-    oauth.register(
-        PROVIDER_NAME,
-        client_id=app.config["OIDC_CLIENT_ID"],
-        client_secret=app.config["OIDC_CLIENT_SECRET"] or None,
-        server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
-        client_kwargs={"scope": app.config["OIDC_SCOPES"], "code_challenge_method": "S256",
-                       "timeout": HTTP_TIMEOUT_S},
-    )
-    app.extensions[_EXT_KEY] = oauth
-
-
-def enabled() -> bool:
-    return _EXT_KEY in current_app.extensions
-
-
-def _client() -> Any:
-    if not enabled():
-        abort(404)
-    return current_app.extensions[_EXT_KEY].create_client(PROVIDER_NAME)
-
-
 def _external(endpoint: str) -> str:
     """Absolute URL on the public base (the redirect URI registered at the provider)."""
     base = public_base_url(db.session, str(current_app.config["PUBLIC_BASE_URL"]))
     return base + url_for(endpoint)
 
 
-@bp.route("/login")
 @public
 def login() -> Response:
-    response: Response = _client().authorize_redirect(
+    response: Response = provider_client().authorize_redirect(
         _external("oidc.callback"), nonce=secrets.token_urlsafe(24))
     return response
 
@@ -120,7 +70,7 @@ def _validated_sign_in() -> tuple[dict[str, Any], dict[str, Any]]:
     from authlib.integrations.base_client.errors import OAuthError
     from joserfc.errors import JoseError
 
-    client = _client()
+    client = provider_client()
     issuer = current_app.config["OIDC_ISSUER"].rstrip("/")
     answered_by = request.args.get("iss")  # RFC 9207: an answer from another provider (mix-up)
     if answered_by is not None and answered_by.rstrip("/") != issuer:
@@ -151,7 +101,6 @@ def _validated_sign_in() -> tuple[dict[str, Any], dict[str, Any]]:
     return dict(claims), userinfo
 
 
-@bp.route("/callback")
 @public
 def callback() -> Response | tuple[str, int]:
     ip = client_ip()
@@ -215,7 +164,7 @@ def end_session_redirect() -> Response | None:
     sign_out()
     if not id_token or not enabled():
         return None
-    client = _client()
+    client = provider_client()
     try:
         if not client.load_server_metadata().get("end_session_endpoint"):
             return None
@@ -227,7 +176,6 @@ def end_session_redirect() -> Response | None:
     return response
 
 
-@bp.route("/logout", methods=["POST"])
 @public
 def logout() -> Response:
     """Sign out here and at the provider (CSRF-protected like the local logout)."""
@@ -241,7 +189,6 @@ def logout() -> Response:
     return end_session_redirect() or redirect(url_for("auth.login"))
 
 
-@bp.route("/logged-out")
 @public
 def logged_out() -> Response:
     """Where the provider sends the browser back after ending its session."""
@@ -249,7 +196,7 @@ def logged_out() -> Response:
 
     if enabled():
         try:
-            _client().validate_logout_response()
+            provider_client().validate_logout_response()
         except OAuthError:
             pass  # a stale or forged state only means we show the login page without a message
         else:

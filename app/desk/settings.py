@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.config import Setting, parse_bool
-from app.desk.calendar import SATURDAY_MORNING, CalendarConfig, CalendarError
+
+if TYPE_CHECKING:  # the calendar is imported when used, not by every create_app()
+    from app.desk.calendar import CalendarConfig
 
 _CLOCK = r"([01]\d|2[0-3]):([0-5]\d)"
 _SESSION_RE = re.compile(rf"{_CLOCK}-{_CLOCK}")
@@ -37,6 +39,8 @@ def parse_sessions(text: str) -> tuple[tuple[time, time], ...]:
 
 
 def _check_sessions(value: Any) -> str | None:
+    from app.desk.calendar import CalendarConfig, CalendarError
+
     try:
         CalendarConfig(weekday_sessions=parse_sessions(str(value)))
     except (ValueError, CalendarError) as exc:
@@ -61,6 +65,8 @@ SETTINGS = {
 
 def calendar_config(config: Mapping[str, Any]) -> CalendarConfig:
     """The desk's CalendarConfig from the app configuration (admin days are added later)."""
+    from app.desk.calendar import SATURDAY_MORNING, CalendarConfig
+
     return CalendarConfig(
         weekday_sessions=parse_sessions(
             str(config.get("DESK_OFFICE_HOURS", "07:30-11:30,13:00-17:00"))

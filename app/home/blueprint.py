@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    current_app,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.wrappers import Response
+from flask import Blueprint
 
-from app.extensions import db
-from app.security import public
-from app.web import safe_next
+from app.routing import lazy_views
 
 bp = Blueprint("home", __name__)
+view = lazy_views("app.home.views")
 
-
-@bp.route("/")
-def index() -> str:
-    return render_template("home/index.html")
-
-
-@bp.route("/lang/<code>")
-@public
-def set_language(code: str) -> Response:
-    if code in current_app.config["LANGUAGES"]:
-        session["lang"] = code
-    return redirect(safe_next(request.args.get("next"), url_for("home.index")))
-
-
-@bp.route("/healthz")
-@public
-def healthz() -> tuple[Response, int]:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok"), 200
+bp.add_url_rule("/", view_func=view("index"))
+bp.add_url_rule("/lang/<code>", view_func=view("set_language"))
+bp.add_url_rule("/healthz", view_func=view("healthz"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, inspect
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event, inspect
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, configure_mappers
+from sqlalchemy.orm import DeclarativeBase, Mapper, configure_mappers
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -43,6 +43,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@event.listens_for(Mapper, "before_configured")
+def _complete_the_models() -> None:
+    """Relationships and foreign keys may name models that nobody imported yet: load them all
+    before SQLAlchemy resolves them (see :mod:`app.models`)."""
+    from app.models import load_all
+
+    load_all()
 
 
 _M = TypeVar("_M", bound=Base)

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, utcnow
+from app.models.roles import Role
 
-
-class Role(enum.StrEnum):
-    OFFICER = "officer"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-    @property
-    def rank(self) -> int:
-        return {"officer": 1, "supervisor": 2, "admin": 3}[self.value]
-
-    def covers(self, needed: Role) -> bool:
-        """Roles are ordered: an admin may do what a supervisor or officer may."""
-        return self.rank >= needed.rank
+__all__ = ["Role", "Staff"]
 
 
 class Staff(Base):

@@ -2,62 +2,18 @@
 
 from __future__ import annotations
 
-import base64
-
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
-from werkzeug.wrappers import Response
 
-from app.extensions import limiter
-from app.models.staff import Role
+from app.models.roles import Role
 from app.navigation import NavItem
+from app.routing import lazy_views
 from app.security import public_blueprint
-from app.verify.forms import VerifyForm
 
 bp = public_blueprint(Blueprint("verify", __name__, url_prefix="/kiem-tra-chu-ky"))
+view = lazy_views("app.verify.views")
 
 NAV = [NavItem("verify.index", _l("Kiểm tra chữ ký số"),
                _l("Kiểm tra tài liệu PDF, XML, CMS có chữ ký số trước khi nộp"), Role.OFFICER, 20)]
 
-
-def _rate_limit() -> str:
-    return str(current_app.config["VERIFY_RATE_LIMIT"])
-
-
-def _read(storage: object) -> bytes | None:
-    stream = getattr(storage, "stream", None)
-    if stream is None or not getattr(storage, "filename", ""):
-        return None
-    return bytes(stream.read())
-
-
-@bp.route("/", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
-def index() -> str | Response:
-    """The upload form and, after a POST, the verdict (the upload is never stored)."""
-    from app.verify.operations import verify_upload
-    from app.verify.present import json_data_uri, present, report_json
-
-    form = VerifyForm()
-    if not form.validate_on_submit():
-        return render_template("verify/index.html", form=form, view=None)
-    document = form.document.data
-    report = verify_upload(
-        _read(document) or b"",
-        filename=document.filename or "",
-        detached_content=_read(form.content.data),
-    )
-    if request.form.get("output") == "json":
-        response = Response(report_json([report]), mimetype="application/json")
-        response.headers["Content-Disposition"] = "attachment; filename=bao-cao-chu-ky.json"
-        return response
-    view = present(report)
-    printable = render_template("verify/print.html", view=view)
-    return render_template(
-        "verify/index.html",
-        form=VerifyForm(formdata=None),
-        view=view,
-        json_uri=json_data_uri(report),
-        html_uri="data:text/html;charset=utf-8;base64,"
-        + base64.b64encode(printable.encode()).decode(),
-    )
+bp.add_url_rule("/", view_func=view("index"), methods=["GET", "POST"])

@@ -55,7 +55,7 @@ def prepare_database(url: str) -> None:
     from app.desk.operations import seed_catalogue
 
     engine = make_engine(url)
-    models.Base.metadata.create_all(engine)
+    models.load_all().metadata.create_all(engine)
     with Session(engine) as session:
         ensure_head(session)
         seed_catalogue(session)

@@ -1,0 +1,103 @@
+"""URL rules that cost little at start-up: views imported, URL builders compiled, on first use.
+
+Flask's "Lazily Loading Views" pattern: each ``app/<feature>/blueprint.py`` holds only the URL
+rules and names its handlers by import string (``app/<feature>/views.py``), so that starting the
+app imports no operations, models or forms. A feature's views, and what they import, are loaded
+by the first request that reaches one of them.
+
+Several request hooks read the view function itself: the access guard its ``@public`` and
+``@requires`` marks (:mod:`app.security`), Flask-WTF and Flask-Limiter its module and name, the
+limiter its ``@limiter.limit`` registration (made when the views module is imported). So
+:func:`register_routing` installs the *first* before-request hook, which puts the real function
+in place of the :class:`LazyView` before any of those run; code outside a request (tests that
+walk the URL map) asks :func:`view_of`.
+
+Werkzeug also compiles two Python functions per rule (the URL builders behind ``url_for``)
+when the rule is added: about half of ``create_app``. :class:`LazyBuilderRule` compiles each
+on its first use instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from functools import cached_property, partial
+from typing import Any
+
+from flask import Flask, current_app, request
+from werkzeug.routing import Rule
+
+
+class LazyView:
+    """Stands in for the view function ``name`` of ``module`` until it is needed.
+
+    It carries the real (module-level) function's ``__module__``, ``__name__`` and
+    ``__qualname__``, so that anything that names a view by them (Flask-WTF's CSRF exemptions,
+    Flask-Limiter) sees the same name either way.
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self.__module__ = module
+        self.__name__ = self.__qualname__ = name
+
+    @cached_property
+    def view(self) -> Callable[..., Any]:
+        found: Callable[..., Any] = getattr(importlib.import_module(self.__module__),
+                                            self.__name__)
+        return found
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.view(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<LazyView {self.__module__}.{self.__name__}>"
+
+
+def lazy_views(module: str) -> Callable[[str], LazyView]:
+    """``view = lazy_views("app.desk.views")``; then ``view("index")`` names one handler."""
+    return partial(LazyView, module)
+
+
+def view_of(app: Flask, endpoint: str) -> Callable[..., Any] | None:
+    """The real view function of ``endpoint`` (imported now if it was still lazy)."""
+    view = app.view_functions.get(endpoint)
+    if isinstance(view, LazyView):
+        view = app.view_functions[endpoint] = view.view
+    return view
+
+
+def load_views(app: Flask) -> None:
+    """Import every view now (``motcua serve`` workers do, before their first request)."""
+    for endpoint in list(app.view_functions):
+        view_of(app, endpoint)
+
+
+def _resolve_view() -> None:
+    if request.endpoint is not None:
+        view_of(current_app, request.endpoint)
+
+
+class LazyBuilderRule(Rule):
+    """A rule whose URL builders are compiled by the first ``url_for`` that needs them.
+
+    Werkzeug's ``Rule.compile()`` stores ``self._compile_builder(...)`` bound to the rule as
+    ``_build`` and ``_build_unknown``; here that returns a stand-in which compiles the real
+    builder (Werkzeug's own code), puts it in its place and calls it. Matching is unchanged.
+    """
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        def build_on_first_use(rule: Rule, **values: Any) -> tuple[str, str]:
+            builder = Rule._compile_builder(rule, append_unknown).__get__(rule, None)
+            setattr(rule, "_build_unknown" if append_unknown else "_build", builder)
+            result: tuple[str, str] = builder(**values)
+            return result
+
+        return build_on_first_use
+
+
+def register_routing(app: Flask) -> None:
+    """Call before the features are registered and before any other before-request hook."""
+    if app.before_request_funcs.get(None):
+        raise RuntimeError("register_routing() must add the first before_request hook")
+    app.url_rule_class = LazyBuilderRule
+    app.before_request(_resolve_view)
