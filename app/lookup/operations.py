@@ -20,16 +20,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import GenericFunction
 
 from app.audit.operations import record as audit
 from app.desk.operations import (
     KeyedHasher,
     PublicView,
     dossier_timeliness,
+    mask_name,
     probe_hash,
     public_view_of,
 )
@@ -38,6 +41,7 @@ from app.errors import AppError, Conflict
 from app.models.agency import AgencySettings
 from app.models.dossier import ApologyLetter, Dossier, DossierEvent, RevokedReceiptToken
 from app.models.rating import COMMENT_MAX, Rating, Score
+from app.prepared import Prepared
 
 NO_DOSSIER = -1
 """Id used for the decoy's queries: never a real row, so the statements match but find nothing."""
@@ -78,13 +82,32 @@ _FACTS = (
 _Facts = namedtuple("_Facts", [column.key for column in _FACTS])  # type: ignore[misc]
 _PROMISED = (select(ApologyLetter.new_due_at).where(ApologyLetter.dossier_id == Dossier.id)
              .order_by(ApologyLetter.id.desc()).limit(1).correlate(Dossier).scalar_subquery())
-_REVOKED = (select(func.aggregate_strings(RevokedReceiptToken.jti, " "))
+class _space_joined(GenericFunction[str]):
+    """The values joined by single spaces (SQLite ``group_concat``, PostgreSQL ``string_agg``),
+    the separator written into the SQL: ``aggregate_strings`` binds it as a post-compile
+    parameter, which app/prepared.py cannot run."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_space_joined)
+def _group_concat(element: _space_joined, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ' ')"
+
+
+@compiles(_space_joined, "postgresql")
+def _string_agg(element: _space_joined, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ' ')"
+
+
+_REVOKED = (select(_space_joined(RevokedReceiptToken.jti))
             .where(RevokedReceiptToken.dossier_id == Dossier.id).correlate(Dossier)
             .scalar_subquery())
 _RATED = select(Rating.id).where(Rating.dossier_id == Dossier.id).correlate(Dossier).exists()
 _LAST_EVENT = (select(func.max(DossierEvent.id)).where(DossierEvent.dossier_id == Dossier.id)
                .correlate(Dossier).scalar_subquery())
-_STATE = (
+_STATE = Prepared(
     select(AgencySettings.name, AgencySettings.desk_name, AgencySettings.address,
            AgencySettings.public_base_url, _PROMISED.label("promised_at"),
            _REVOKED.label("revoked"), _RATED.label("rated"), _LAST_EVENT.label("last_event"),
@@ -93,7 +116,8 @@ _STATE = (
     .outerjoin(Dossier, Dossier.lookup_hash == bindparam("hash"))
     .order_by(AgencySettings.id).limit(1)
 )
-"""The agency's row with the dossier's (all NULL for an unknown key): one indexed statement."""
+"""The agency's row with the dossier's (all NULL for an unknown key): one indexed statement, run
+on the DBAPI cursor (app/prepared.py): SQLAlchemy's own execution cost more than the query."""
 _TIMELINE = (select(DossierEvent.at, DossierEvent.to_status)
              .where(DossierEvent.dossier_id == bindparam("dossier_id"),
                     DossierEvent.id <= bindparam("last_event"))
@@ -136,11 +160,13 @@ class PageState:
     """Depends on the time asked, so it is part of the state."""
 
     def fingerprint(self) -> tuple[Any, ...]:
-        """A hashable value equal for equal states (see app/lookup/pages.py). Every unknown
-        key has the same one: the decoy's page is never sent, only built."""
+        """A hashable value equal for equal states (see app/lookup/pages.py), holding only
+        what the page shows (the applicant as initials). Every unknown key has the same one:
+        the decoy's page is never sent, only built."""
         if not self.found:
             return (False,)
-        return (self.found, tuple(self.facts), self.promised_at, self.revoked_jtis, self.rated,
+        shown = self.facts._replace(applicant_name=mask_name(self.facts.applicant_name))
+        return (self.found, tuple(shown), self.promised_at, self.revoked_jtis, self.rated,
                 self.last_event, self.collect, self.issuer, self.timeliness)
 
 
@@ -151,12 +177,13 @@ def read_state(connection: Connection, key: str, now: datetime, configured_base:
     ``configured_base`` is the PUBLIC_BASE_URL setting, used when the agency set none;
     ``hasher`` is the instance cipher the dossiers were received with (desk's lookup_hash).
     """
-    row = connection.execute(_STATE, {"hash": probe_hash(key, hasher)}).first()
-    if row is None:
+    rows = _STATE.run(connection, {"hash": probe_hash(key, hasher)})
+    if not rows:
         raise AgencyMissing("no agency row")
+    row = rows[0]
     name, desk_name, address, agency_base, promised, revoked, rated, last_event = row[:8]
     decoy = _decoy(now)  # built on both paths so they cost the same
-    found = row.id is not None
+    found = row[8] is not None
     facts = _Facts(*row[8:]) if found else decoy
     return PageState(
         found=found, facts=facts, promised_at=promised,

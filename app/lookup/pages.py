@@ -5,8 +5,8 @@ reissued receipt, a rating), when the agency edits its address, or when the due 
 :class:`app.lookup.operations.PageState` holds all of that and is read by one statement on
 every request. The answer for a state is rendered once and reused while the state stays the
 same: never stale, because the state is read fresh each time; never shared between workers or
-hosts (nothing to invalidate). The key is a SHA-256 digest, so the applicant's name in the state
-does not sit in the key table, only the page the public may see anyway.
+hosts (nothing to invalidate). The key is the state itself (a tuple compared in full, so two
+states never share a page); it holds only what the page shows, the applicant as initials.
 
 The decoy page of unknown keys is a state like any other, so a miss is answered from here as a
 known key is: both cost one statement and one dictionary look-up once warm.
@@ -17,32 +17,27 @@ rating form with its CSRF token): the view decides (app/lookup/blueprint.py).
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
 
 class PageCache:
-    """A bounded LRU map from a state digest to a rendered body; thread-safe."""
+    """A bounded LRU map from a state (any hashable value) to a rendered body; thread-safe."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[bytes, str] = OrderedDict()
+        self._entries: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    @staticmethod
-    def key(parts: Hashable) -> bytes:
-        return hashlib.sha256(repr(parts).encode()).digest()
-
-    def get(self, key: bytes) -> str | None:
+    def get(self, key: Hashable) -> str | None:
         with self._lock:
             body = self._entries.get(key)
             if body is not None:
                 self._entries.move_to_end(key)
             return body
 
-    def put(self, key: bytes, body: str) -> None:
+    def put(self, key: Hashable, body: str) -> None:
         if self.size <= 0:
             return
         with self._lock:

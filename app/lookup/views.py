@@ -134,7 +134,7 @@ def _answer(connection: Connection, key: str, state: PageState, now: datetime,
     """
     # Everything else the body depends on: language, format, the links back to this page.
     here = (request.script_root, request.full_path) if state.found else (request.script_root,)
-    cache_key = PageCache.key((state.fingerprint(), str(get_locale()), as_json, here))
+    cache_key = (state.fingerprint(), str(get_locale()), as_json, here)
     shareable = as_json or _anonymous()  # asked before rendering pops the flashes
     body = _pages().get(cache_key) if shareable else None
     if body is None:

@@ -159,7 +159,7 @@ def test_cache_is_bounded() -> None:
 
     cache = PageCache(2)
     for n in range(3):
-        cache.put(PageCache.key(n), f"page {n}")
-    assert cache.get(PageCache.key(0)) is None
-    assert cache.get(PageCache.key(2)) == "page 2"
+        cache.put(("state", n), f"page {n}")
+    assert cache.get(("state", 0)) is None
+    assert cache.get(("state", 2)) == "page 2"
     assert len(cache) == 2
