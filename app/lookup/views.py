@@ -21,7 +21,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Connection
 from werkzeug.wrappers import Response
@@ -32,6 +31,7 @@ from app.db import autocommit_connection
 from app.desk.operations import find_by_lookup_key
 from app.errors import AppError, NotFound, problem, wants_json
 from app.extensions import db, limiter
+from app.i18n import select_locale
 from app.lookup import misses
 from app.lookup.forms import RatingForm
 from app.lookup.operations import (
@@ -134,7 +134,8 @@ def _answer(connection: Connection, key: str, state: PageState, now: datetime,
     """
     # Everything else the body depends on: language, format, the links back to this page.
     here = (request.script_root, request.full_path) if state.found else (request.script_root,)
-    cache_key = (state.fingerprint(), str(get_locale()), as_json, here)
+    # The language Flask-Babel will use (its own selector), without building a babel Locale.
+    cache_key = (state.fingerprint(), select_locale(), as_json, here)
     shareable = as_json or _anonymous()  # asked before rendering pops the flashes
     body = _pages().get(cache_key) if shareable else None
     if body is None:
