@@ -97,9 +97,14 @@ def problem(status: int, detail: str = "", *, code: str | None = None,
     return response
 
 
-def _html(status: int, detail: str = "") -> tuple[str, int]:
+def error_page(status: int, detail: str = "", **context: Any) -> str:
+    """The HTML error page for ``status`` (``context`` goes to the template, e.g. lang_next)."""
     return render_template("errors/error.html", status=status,
-                           title=_titles().get(status, str(status)), detail=detail), status
+                           title=_titles().get(status, str(status)), detail=detail, **context)
+
+
+def _html(status: int, detail: str = "") -> tuple[str, int]:
+    return error_page(status, detail), status
 
 
 def _handle_http(exc: HTTPException) -> Any:

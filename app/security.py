@@ -184,7 +184,7 @@ def _set_headers(response: Response) -> Response:
         headers[name] = value
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if "_motcua_staff" in g and g._motcua_staff is not None:  # a staff page: never cached
+    if g.get("_motcua_staff") is not None:  # staff was loaded for this page: never cached
         headers.setdefault("Cache-Control", "no-store")
     return response
 

@@ -166,7 +166,7 @@ class PageState:
         if not self.found:
             return (False,)
         shown = self.facts._replace(applicant_name=mask_name(self.facts.applicant_name))
-        return (self.found, tuple(shown), self.promised_at, self.revoked_jtis, self.rated,
+        return (self.found, shown, self.promised_at, self.revoked_jtis, self.rated,
                 self.last_event, self.collect, self.issuer, self.timeliness)
 
 

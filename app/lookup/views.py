@@ -29,7 +29,7 @@ from app import cipher, keyring
 from app.admin.agency import get_agency
 from app.db import autocommit_connection
 from app.desk.operations import find_by_lookup_key
-from app.errors import AppError, NotFound, problem, wants_json
+from app.errors import AppError, NotFound, error_page, problem, wants_json
 from app.extensions import db, limiter
 from app.i18n import select_locale
 from app.lookup import misses
@@ -73,8 +73,7 @@ def _not_found_body(as_json: bool) -> str:
     language links lead home rather than back to the key."""
     if as_json:
         return problem(404, _not_found_message(), code="dossier_not_found").get_data(as_text=True)
-    return render_template("errors/error.html", status=404, title=_("Không tìm thấy trang"),
-                           detail=_not_found_message(), lang_next=url_for("home.index"))
+    return error_page(404, _not_found_message(), lang_next=url_for("home.index"))
 
 
 def _connect() -> Connection:
@@ -84,15 +83,14 @@ def _connect() -> Connection:
 
 
 def _state(connection: Connection, key: str, now: datetime) -> PageState:
+    args = (key, now, current_app.config["PUBLIC_BASE_URL"], cipher(current_app))
     try:
-        return read_state(connection, key, now, current_app.config["PUBLIC_BASE_URL"],
-                          cipher(current_app))
+        return read_state(connection, *args)
     except AgencyMissing:  # a new instance: the agency row is made on first use
         get_agency(db.session)
         db.session.commit()
         connection.rollback()  # a fresh snapshot that sees the new row
-        return read_state(connection, key, now, current_app.config["PUBLIC_BASE_URL"],
-                          cipher(current_app))
+        return read_state(connection, *args)
 
 
 def _load(key: str) -> LookupPage:
