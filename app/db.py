@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 from sqlalchemy import Connection, Engine, create_engine, event
 
+from app.prepared import observed
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, scoped_session
 
@@ -88,8 +90,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if not conn.get_execution_options().get(_AUTOCOMMIT):
+        if conn.get_execution_options().get(_AUTOCOMMIT):
+            return
+        if observed(conn):  # statement listeners and echo see the BEGIN too
             conn.exec_driver_sql("BEGIN")
+        else:  # straight to the driver: SQLAlchemy's statement path costs more than the BEGIN
+            conn.connection.driver_connection.execute("BEGIN")
 
 
 def autocommit_connection(engine: Engine) -> Connection:

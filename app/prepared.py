@@ -27,13 +27,15 @@ from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, cast
 
-from sqlalchemy import Connection, Numeric
+from sqlalchemy import Connection, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.functions import GenericFunction
 
 Row = tuple[Any, ...]
 _NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
@@ -109,7 +111,7 @@ class Prepared:
     def run(self, connection: Connection, params: Mapping[str, Any] = _NO_PARAMS) -> list[Row]:
         """Execute with `params` in the connection's transaction; returns the rows (the
         RETURNING rows of a write; an empty list when the statement returns none)."""
-        if _observed(connection):
+        if observed(connection):
             result = connection.execute(self.statement, dict(params))
             return [tuple(row) for row in result] if result.returns_rows else []
         dialect = connection.dialect
@@ -154,7 +156,7 @@ def _new_cursor(pooled: PoolProxiedConnection) -> Any:
     return cursor
 
 
-def _observed(connection: Connection) -> bool:
+def observed(connection: Connection) -> bool:
     """True when someone listens to the engine's statements (cursor-execute listeners, such
     as statement counters, or echo): then the normal path runs. Asked of the engine, where
     such listeners are registered: asking a connection's joined dispatcher costs more than
@@ -162,3 +164,22 @@ def _observed(connection: Connection) -> bool:
     engine = connection.engine
     dispatch = engine.dispatch
     return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or engine.echo)
+
+
+class space_joined(GenericFunction[str]):
+    """The values joined by single spaces (SQLite ``group_concat``, PostgreSQL ``string_agg``),
+    the separator written into the SQL: ``aggregate_strings`` binds it as a post-compile
+    parameter, which `Prepared` cannot run."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(space_joined)
+def _group_concat(element: space_joined, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ' ')"
+
+
+@compiles(space_joined, "postgresql")
+def _string_agg(element: space_joined, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ' ')"

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 AGENCY = "000.00.01.H26"
@@ -67,15 +67,21 @@ def _cpu_per_op(count: int, op: Callable[[int], None]) -> float:
     return (time.process_time() - started) / count
 
 
+def _sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions made as the app makes them (app/db.py: objects stay loaded after commit)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
 def _intake_op(engine: Engine, key: _Key, day_offset: list[int]) -> Callable[[int], None]:
     from app.desk import operations as ops
     from app.desk.intake_tx import commit_intake
 
     base = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    sessions = _sessions(engine)
 
     def op(i: int) -> None:
-        with Session(engine) as session:
-            ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn", ops.load_calendar(session))
+        with sessions() as session:
+            ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
             data = ops.IntakeData(
                 "1.001193",
                 f"Nguyễn Văn {i}",
@@ -95,8 +101,10 @@ def _intake_op(engine: Engine, key: _Key, day_offset: list[int]) -> Callable[[in
 
 
 def _bare_op(engine: Engine, bare: Table) -> Callable[[int], None]:
+    sessions = _sessions(engine)
+
     def op(i: int) -> None:
-        with Session(engine) as session:
+        with sessions() as session:
             session.execute(insert(bare).values(payload=f"row {i}"))
             session.commit()
 

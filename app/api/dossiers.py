@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.admin.agency import get_agency, public_base_url
 from app.api.problems import InvalidInput
 from app.desk import operations as ops
+from app.desk.settings import calendar_config
 from app.desk.timeliness import ZONE
 from app.desk.workflow import NoteRequiredError, Status, TransitionError
 from app.errors import Conflict, NotFound
@@ -89,7 +90,7 @@ def create(session: Session, body: dict[str, Any], *, actor: str) -> tuple[dict[
 
     data = _intake_data(body)
     ctx = ops.DeskContext(get_agency(session).code, _base_url(session),
-                          ops.load_calendar(session))
+                          calendar_config(current_app.config))
     key = keyring(current_app).active()
     now = _now()
     result = commit_intake(session, lambda: ops.receive_dossier(
@@ -109,7 +110,8 @@ def transition(session: Session, code: str, body: dict[str, Any], *,
     now = _now()
     try:
         ops.change_status(session, dossier, Status(body["status"]),
-                          calendar=ops.load_calendar(session), actor=actor, now=now,
+                          calendar=ops.load_calendar(session, calendar_config(current_app.config)),
+                          actor=actor, now=now,
                           note=body.get("note", ""))
     except NoteRequiredError as exc:
         raise InvalidInput("/note: required for this status", field="/note",

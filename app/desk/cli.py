@@ -113,7 +113,7 @@ def dossier_receive(
     ctx = ops.DeskContext(
         get_agency(session).code,
         base_url,
-        ops.load_calendar(session, calendar_config(current_app.config)),
+        calendar_config(current_app.config),
     )
     data = ops.IntakeData(
         procedure_code=procedure_code,

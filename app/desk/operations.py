@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     TextClause,
     bindparam,
+    cast,
     insert,
     inspect,
     select,
@@ -67,7 +68,7 @@ from app.models.dossier import (
     RevokedReceiptToken,
 )
 from app.models.procedure import Procedure, ProcedureVersion
-from app.prepared import Prepared
+from app.prepared import Prepared, space_joined
 
 __all__ = ["Timeliness", "classify"]
 
@@ -129,7 +130,10 @@ class DeskContext:
     agency_code: str
     base_url: str
     """Public base URL (token `iss`, QR host)."""
-    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    calendar: WorkCalendar | CalendarConfig = field(default_factory=CalendarConfig)
+    """The working calendar: a complete `WorkCalendar`, or the office's `CalendarConfig`, to
+    which an intake adds the days off and make-up days declared by an admin, read with its own
+    first statement (one statement fewer than `load_calendar` before it)."""
 
 
 # Statements of the hot paths (intake, public look-up) are built once per process: building a
@@ -144,6 +148,24 @@ def load_calendar(session: Session, base: CalendarConfig | None = None) -> WorkC
     """The working calendar with the admin-declared days off and make-up days."""
     rows = _CALENDAR_DAYS.run(session.connection())
     return _work_calendar(base or _DEFAULT_CALENDAR, frozenset(rows))
+
+
+_DECLARED_DAYS = (
+    select(space_joined(cast(CalendarDay.day, String(10)) + ":" + CalendarDay.kind))
+    .scalar_subquery()
+)
+"""The declared days as one string, "2026-12-31:off 2027-01-02:work" (None if there are none),
+read as a column of the intake's first statement."""
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar_from(config: CalendarConfig, declared: str | None) -> WorkCalendar:
+    """The calendar for these settings and `_DECLARED_DAYS`' string."""
+    rows = []
+    for item in (declared or "").split():
+        day, _, kind = item.partition(":")
+        rows.append((date.fromisoformat(day), kind))
+    return _work_calendar(config, frozenset(rows))
 
 
 @functools.lru_cache(maxsize=16)
@@ -487,6 +509,7 @@ _VERSION_SELECT = (
         Procedure.id.label("procedure_id"), Procedure.code, ProcedureVersion.id,
         ProcedureVersion.name_vi, ProcedureVersion.name_en, ProcedureVersion.processing_days,
         ProcedureVersion.processing_hours, ProcedureVersion.fee_vnd, ProcedureVersion.documents,
+        _DECLARED_DAYS.label("declared_days"),
     )
     .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
     .where(
@@ -546,6 +569,7 @@ class _Snapshot(NamedTuple):
     processing_hours: int | None
     fee_vnd: int
     documents: list[dict[str, Any]]
+    declared_days: str | None
 
 
 _DOSSIER, _EVENT = Dossier.__table__, DossierEvent.__table__
@@ -645,7 +669,9 @@ def receive_dossier(
         if earlier is not None:  # a double submit returns its first dossier
             return IntakeResult(earlier, created=False)
         raise UnknownProcedureError(data.procedure_code)
-    due = due_time(ctx.calendar, now, version.processing_days, version.processing_hours)
+    calendar = (ctx.calendar if isinstance(ctx.calendar, WorkCalendar)
+                else _calendar_from(ctx.calendar, version.declared_days))
+    due = due_time(calendar, now, version.processing_days, version.processing_hours)
     code = format_dossier_code(agency, today, numbers["day"])
     token, jti = _signed_token(key, ctx.base_url, now, code=code, procedure_code=version.code,
                                received_at=now, due_at=due, agency_code=agency)

@@ -63,9 +63,12 @@ def _calendar() -> WorkCalendar:
     return ops.load_calendar(db.session, calendar_config(current_app.config))
 
 
-def _context() -> ops.DeskContext:
+def _intake_context() -> ops.DeskContext:
+    """The intake reads the declared days off itself (see `DeskContext.calendar`)."""
+    from app.desk.settings import calendar_config
+
     agency = get_agency(db.session)
-    return ops.DeskContext(agency.code, _base_url(), _calendar())
+    return ops.DeskContext(agency.code, _base_url(), calendar_config(current_app.config))
 
 
 def _dossier(code: str) -> Dossier:
@@ -229,7 +232,7 @@ def _receive(data: ops.IntakeData, verified: list[Any] | None = None) -> ops.Int
     from app.desk.attachments import store_documents
     from app.desk.intake_tx import commit_intake
 
-    ctx = _context()
+    ctx = _intake_context()
     key = keyring(current_app).active()
     session = db.session
     who = actor()

@@ -20,12 +20,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import GenericFunction
 
 from app.audit.operations import record as audit
 from app.desk.operations import (
@@ -41,7 +39,7 @@ from app.errors import AppError, Conflict
 from app.models.agency import AgencySettings
 from app.models.dossier import ApologyLetter, Dossier, DossierEvent, RevokedReceiptToken
 from app.models.rating import COMMENT_MAX, Rating, Score
-from app.prepared import Prepared
+from app.prepared import Prepared, space_joined
 
 NO_DOSSIER = -1
 """Id used for the decoy's queries: never a real row, so the statements match but find nothing."""
@@ -82,26 +80,7 @@ _FACTS = (
 _Facts = namedtuple("_Facts", [column.key for column in _FACTS])  # type: ignore[misc]
 _PROMISED = (select(ApologyLetter.new_due_at).where(ApologyLetter.dossier_id == Dossier.id)
              .order_by(ApologyLetter.id.desc()).limit(1).correlate(Dossier).scalar_subquery())
-class _space_joined(GenericFunction[str]):
-    """The values joined by single spaces (SQLite ``group_concat``, PostgreSQL ``string_agg``),
-    the separator written into the SQL: ``aggregate_strings`` binds it as a post-compile
-    parameter, which app/prepared.py cannot run."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(_space_joined)
-def _group_concat(element: _space_joined, compiler: Any, **kw: Any) -> str:
-    return f"group_concat({compiler.process(element.clauses, **kw)}, ' ')"
-
-
-@compiles(_space_joined, "postgresql")
-def _string_agg(element: _space_joined, compiler: Any, **kw: Any) -> str:
-    return f"string_agg({compiler.process(element.clauses, **kw)}, ' ')"
-
-
-_REVOKED = (select(_space_joined(RevokedReceiptToken.jti))
+_REVOKED = (select(space_joined(RevokedReceiptToken.jti))
             .where(RevokedReceiptToken.dossier_id == Dossier.id).correlate(Dossier)
             .scalar_subquery())
 _RATED = select(Rating.id).where(Rating.dossier_id == Dossier.id).correlate(Dossier).exists()

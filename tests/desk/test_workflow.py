@@ -308,6 +308,26 @@ def test_admin_day_off_moves_due_time(session: Session, key: _Key) -> None:
     assert dossier.due_at == datetime(2026, 12, 4, 17, 0, tzinfo=ZONE)
 
 
+@pytest.mark.both_databases
+def test_intake_reads_the_declared_days_itself(session: Session, key: _Key) -> None:
+    """Given the office's settings (a CalendarConfig), the intake reads the admin's declared
+    days with its own statement: each new declaration counts from the next intake on."""
+    from app.desk.calendar import CalendarConfig
+    from app.models.desk_calendar import CalendarDay
+
+    ctx = ops.DeskContext("000.00.01.H26", BASE, CalendarConfig())
+    assert receive(session, ctx, key).due_at == datetime(2026, 12, 3, 17, 0, tzinfo=ZONE)
+    session.add(CalendarDay(day=date(2026, 12, 1), kind="off", note="Bầu cử"))
+    session.commit()
+    assert receive(session, ctx, key).due_at == datetime(2026, 12, 4, 17, 0, tzinfo=ZONE)
+    session.add_all([CalendarDay(day=date(2026, 12, d), kind="off") for d in (2, 3, 4)])
+    session.commit()
+    assert receive(session, ctx, key).due_at == datetime(2026, 12, 9, 17, 0, tzinfo=ZONE)
+    session.add(CalendarDay(day=date(2026, 12, 5), kind="work", note="Làm bù"))
+    session.commit()  # a make-up Saturday (its afternoon too: the weekday sessions apply)
+    assert receive(session, ctx, key).due_at == datetime(2026, 12, 8, 17, 0, tzinfo=ZONE)
+
+
 # ----- through the web -------------------------------------------------------------------
 @pytest.fixture
 def web_dossier(app: Flask, client: FlaskClient, login: Callable[..., str]) -> str:
