@@ -54,8 +54,9 @@ def ensure_head(session: Session) -> None:
 # Built once per process (building a statement costs more than running it); run as Core
 # statements on the session's connection: no ORM bookkeeping for an append-only row.
 _HEAD = AuditHead.__table__
-_TAKE_SEQ = Prepared(update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(seq=_HEAD.c.seq + 1)
-                     .returning(_HEAD.c.seq, _HEAD.c.last_hash))
+_TAKE = (update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(seq=_HEAD.c.seq + 1)
+         .returning(_HEAD.c.seq, _HEAD.c.last_hash))
+_TAKE_SEQ = Prepared(_TAKE)
 _SET_LAST_HASH = Prepared(update(_HEAD).where(_HEAD.c.id == _HEAD_ID)
                           .values(last_hash=bindparam("last_hash")))
 _APPEND = Prepared(insert(AuditEntry.__table__))
@@ -70,28 +71,36 @@ _APPEND_AND_SET = Prepared(
 driver call and one round trip fewer; SQLite has no INSERT inside WITH."""
 
 
+TAKE_SEQ_CTE = _TAKE.cte("audit_taken")
+"""PostgreSQL: the number-taking UPDATE as a data-modifying WITH, for a caller that writes its
+own rows and takes the audit number in the same statement (one round trip fewer); its `seq`
+and `last_hash` then go to `record(..., taken=...)`. None of them if the head row is missing."""
+
+
 def record(session: Session, *, actor: str, action: str, target: str = "",
            details: dict[str, Any] | None = None, ip: str = "",
-           at: datetime | None = None) -> AuditEntry:
+           at: datetime | None = None, taken: tuple[int, str] | None = None) -> AuditEntry:
     """Append one entry in the caller's transaction (flushes; the request commits).
 
     Three statements (two on PostgreSQL): take the next number (the UPDATE locks the head row
     until commit, so writers queue and the chain never forks), insert the entry, store its hash
-    in the head.
+    in the head. ``taken``: the (seq, last_hash) that the caller's own statement took with
+    `TAKE_SEQ_CTE`, in this transaction; then the first statement is skipped.
     The returned entry is not attached to the session (it is written already); it is built
     from the values written, as the ORM builds loaded rows (see `from_values`).
     """
     session.flush()  # the caller's pending changes first, as an autoflushing query would
     connection = session.connection()
-    taken = _TAKE_SEQ.run(connection)
-    if not taken:  # first entry ever: create the head, then take the number under its lock
-        ensure_head(session)
-        taken = _TAKE_SEQ.run(connection)
-    seq, prev_hash = taken[0]
+    if taken is None:
+        rows = _TAKE_SEQ.run(connection)
+        if not rows:  # first entry ever: create the head, then take the number under its lock
+            ensure_head(session)
+            rows = _TAKE_SEQ.run(connection)
+        taken = rows[0]
+    seq, prev_hash = taken
     values: dict[str, Any] = {
         "seq": seq, "at": at or datetime.now(UTC), "actor": actor[:128], "action": action[:64],
-        "target": target[:128], "details": json.loads(_PLAIN_JSON.encode(details or {})),
-        "ip": ip[:64], "prev_hash": prev_hash,
+        "target": target[:128], "details": _plain(details), "ip": ip[:64], "prev_hash": prev_hash,
     }
     values["hash"] = hashlib.sha256(_canonical(**values)).hexdigest()
     if connection.dialect.name == "postgresql":
@@ -105,6 +114,21 @@ def record(session: Session, *, actor: str, action: str, target: str = "",
     if head is not None:  # a head object loaded in this session is stale now
         session.expire(head)
     return from_values(AuditEntry, values)
+
+
+_JSON_LEAF = (str, int, bool, type(None))
+
+
+def _plain(details: dict[str, Any] | None) -> dict[str, Any]:
+    """`details` as JSON gives it back (what the database will return, and what is hashed):
+    values that are not JSON become strings. A flat dict of strings and integers, the usual
+    case, is already so."""
+    if not details:
+        return {}
+    if all(type(value) in _JSON_LEAF and type(key) is str for key, value in details.items()):
+        return dict(details)
+    loaded: dict[str, Any] = json.loads(_PLAIN_JSON.encode(details))
+    return loaded
 
 
 @dataclass(frozen=True)

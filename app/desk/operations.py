@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import (
@@ -28,15 +28,17 @@ from sqlalchemy import (
     String,
     TextClause,
     bindparam,
-    cast,
     insert,
     inspect,
     select,
     text,
+    true,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from app.audit.operations import TAKE_SEQ_CTE
 from app.audit.operations import record as audit
 from app.desk import tokens
 from app.desk.calendar import CalendarConfig, WorkCalendar
@@ -151,7 +153,7 @@ def load_calendar(session: Session, base: CalendarConfig | None = None) -> WorkC
 
 
 _DECLARED_DAYS = (
-    select(space_joined(cast(CalendarDay.day, String(10)) + ":" + CalendarDay.kind))
+    select(space_joined(sql_cast(CalendarDay.day, String(10)) + ":" + CalendarDay.kind))
     .scalar_subquery()
 )
 """The declared days as one string, "2026-12-31:off 2027-01-02:work" (None if there are none),
@@ -583,29 +585,37 @@ _RECEIVED = (
     .returning(_DOSSIER.c.id)
     .cte("received")
 )
-_INSERT_BOTH = Prepared(
+_FIRST_EVENT = (
     insert(_EVENT)
     .from_select(
         ["dossier_id", *(c.key for c in _EVENT_COLUMNS)],
         select(_RECEIVED.c.id, *(bindparam(f"e_{c.key}", type_=c.type) for c in _EVENT_COLUMNS)),
     )
-    .returning(_EVENT.c.dossier_id)
+    .returning(_EVENT.c.id)
+    .cte("first_event")
 )
-"""PostgreSQL: the dossier and its first event in one statement (a data-modifying WITH), one
-driver call and one round trip fewer; SQLite has no INSERT inside WITH."""
+_INSERT_ALL = Prepared(
+    select(_RECEIVED.c.id, TAKE_SEQ_CTE.c.seq, TAKE_SEQ_CTE.c.last_hash)
+    .select_from(_RECEIVED.outerjoin(TAKE_SEQ_CTE, true()))
+    .add_cte(_FIRST_EVENT)
+)
+"""PostgreSQL: the dossier, its first event and the audit number (`TAKE_SEQ_CTE`) in one
+statement (data-modifying WITHs), two round trips fewer; SQLite has no INSERT inside WITH."""
 
 
 def _insert_received(connection: Connection, values: dict[str, Any],
-                     event: dict[str, Any]) -> int:
+                     event: dict[str, Any]) -> tuple[int, tuple[int, str] | None]:
     """Write the dossier (`values`: every column but id) and its first event (`event`: every
-    column but id and dossier_id); returns the dossier id."""
+    column but id and dossier_id); returns the dossier id, and on PostgreSQL the audit number
+    taken (seq, last_hash) for `audit(taken=...)` (None: not taken)."""
     if connection.dialect.name == "postgresql":
         params = {f"d_{name}": value for name, value in values.items()}
         params.update({f"e_{name}": value for name, value in event.items()})
-        return int(_INSERT_BOTH.run(connection, params)[0][0])
+        dossier_id, seq, last_hash = _INSERT_ALL.run(connection, params)[0]
+        return int(dossier_id), None if seq is None else (seq, last_hash)
     dossier_id = int(_INSERT_DOSSIER.run(connection, values)[0][0])
     _INSERT_EVENT.run(connection, {**event, "dossier_id": dossier_id})
-    return dossier_id
+    return dossier_id, None
 
 
 _DOSSIER_MAPPER = inspect(Dossier)
@@ -626,11 +636,38 @@ def _persistent(session: Session, values: dict[str, Any]) -> Dossier:
     return dossier
 
 
-@dataclass(frozen=True)
 class IntakeResult:
-    dossier: Dossier
-    created: bool
-    """False when the idempotency key matched an earlier intake (double submit)."""
+    """What an intake gives back: the dossier, and whether this call created it (False when
+    the idempotency key matched an earlier intake: a double submit).
+
+    The ORM object of a dossier just written is built on first use of `dossier` (see
+    `_persistent`): the row is committed either way, and a caller that only needs `code`
+    (bulk import, scripts) does not pay for the object and its session bookkeeping.
+    """
+
+    __slots__ = ("_dossier", "_written", "created")
+
+    def __init__(self, dossier: Dossier, created: bool) -> None:
+        self._dossier: Dossier | None = dossier
+        self._written: tuple[Session, dict[str, Any]] | None = None
+        self.created = created
+
+    @classmethod
+    def written(cls, session: Session, values: dict[str, Any]) -> IntakeResult:
+        """A dossier just written with `values` (every column) in `session`'s transaction."""
+        result = cls.__new__(cls)
+        result._dossier, result._written, result.created = None, (session, values), True
+        return result
+
+    @property
+    def dossier(self) -> Dossier:
+        if self._dossier is None and self._written is not None:
+            self._dossier = _persistent(*self._written)
+        return cast(Dossier, self._dossier)
+
+    @property
+    def code(self) -> str:
+        return str(self._written[1]["code"]) if self._written else self.dossier.code
 
 
 def receive_dossier(
@@ -731,8 +768,7 @@ def receive_dossier(
         "at": now, "actor": actor, "from_status": "", "to_status": Status.RECEIVED.value,
         "handed_to": "", "note": "", "due_at": due,
     }
-    values["id"] = _insert_received(connection, values, event_values)
-    dossier = _persistent(session, values)
+    values["id"], taken = _insert_received(connection, values, event_values)
     audit(
         session,
         actor=actor,
@@ -740,8 +776,9 @@ def receive_dossier(
         target=code,
         details={"procedure": version.code},
         at=now,
+        taken=taken,
     )
-    return IntakeResult(dossier, created=True)
+    return IntakeResult.written(session, values)
 
 
 def reissue_receipt(

@@ -62,9 +62,17 @@ def from_values(cls: type[_M], values: dict[str, Any]) -> _M:
     ORM builds a loaded row: the instance dict is filled directly. Constructors fire one
     attribute event per column, which costs more than the INSERT on the intake path (issue
     #3); use this for rows just written with Core statements."""
-    mapper = inspect(cls)
-    if not mapper.configured:  # an unconfigured mapper has no attribute implementations yet
-        configure_mappers()
-    row = cast(_M, mapper.class_manager.new_instance())
+    new_instance = _NEW_INSTANCE.get(cls)
+    if new_instance is None:
+        mapper = inspect(cls)
+        if not mapper.configured:  # an unconfigured mapper has no attribute implementations
+            configure_mappers()
+        new_instance = _NEW_INSTANCE[cls] = mapper.class_manager.new_instance
+    row = cast(_M, new_instance())
     row.__dict__.update(values)
     return row
+
+
+_NEW_INSTANCE: dict[type[Base], Any] = {}
+"""Each model's instance factory, once its mapper is configured (`inspect` on every call
+cost as much as the rest of `from_values`)."""

@@ -10,15 +10,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import event, inspect, select
+from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
 
-from app.audit.operations import entry_hash, record, verify_chain
+from app.audit.operations import GENESIS, entry_hash, record, verify_chain
 from app.db import make_engine
 from app.desk import operations as ops
 from app.desk import tokens
 from app.desk.intake_tx import commit_intake
-from app.models.audit import AuditEntry
+from app.models.audit import AuditEntry, AuditHead
 from app.models.dossier import Dossier, DossierCounter
 
 AGENCY = "000.00.01.H26"
@@ -112,8 +112,8 @@ def test_refused_intakes_take_no_number(db_url: str) -> None:
 def test_intake_round_trips(db_url: str) -> None:
     """The statement budget of one intake (issue #3), counted by an engine listener (which
     also makes app.prepared use the ordinary Core path: both paths run the same SQL).
-    SQLite: numbers, version, dossier, event, audit (take, entry, head); PostgreSQL merges
-    pairs with data-modifying WITH statements."""
+    SQLite: numbers, version (with the declared days off), dossier, event, audit (take,
+    entry, head); PostgreSQL merges them into three data-modifying WITH statements."""
     engine = make_engine(db_url)
     statements: list[str] = []
 
@@ -128,8 +128,8 @@ def test_intake_round_trips(db_url: str) -> None:
             session, ctx, data, key=_Key(), cipher=None, actor="t", now=NOW))
         assert result.dossier.seq == 1
     engine.dispose()
-    if engine.dialect.name == "postgresql":  # numbers+version, dossier+event, entry+head
-        assert statements == ["WITH", "WITH", "UPDATE", "WITH"]
+    if engine.dialect.name == "postgresql":  # numbers+version, dossier+event+audit number,
+        assert statements == ["WITH", "WITH", "WITH"]  # audit entry+head
     else:
         assert statements == ["BEGIN", "INSERT", "SELECT", "INSERT", "INSERT", "UPDATE",
                               "INSERT", "UPDATE"]
@@ -148,4 +148,41 @@ def test_intake_audit_entry_is_chained(db_url: str) -> None:
         assert stored[-1].hash == entry.hash
         assert stored[-1].prev_hash == stored[0].hash
         assert verify_chain(session).ok
+    engine.dispose()
+
+
+def test_intake_audit_number_from_an_empty_and_a_started_log(db_url: str) -> None:
+    """The intake's audit entry (its number taken by the intake's own statement on
+    PostgreSQL) links into the chain, whether the log is empty (no head row yet) or not."""
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(delete(AuditEntry))
+        conn.execute(delete(AuditHead))
+    with Session(engine) as session:
+        _receive(session, ops.IntakeData("1.001193", "Vũ Văn K"), _Key())
+        _receive(session, ops.IntakeData("1.001193", "Vũ Thị L"), _Key())
+        first, second = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        head = session.get(AuditHead, 1)
+        assert (first.seq, second.seq) == (1, 2)
+        assert (first.prev_hash, second.prev_hash) == (GENESIS, first.hash)
+        assert head is not None and (head.seq, head.last_hash) == (2, second.hash)
+        assert verify_chain(session).ok
+    engine.dispose()
+
+
+def test_dossier_object_is_built_on_first_use(db_url: str) -> None:
+    """The intake commits the row without building its ORM object; the first use of
+    `result.dossier` puts it in the session as a loaded row (relationships load on access)."""
+    engine = make_engine(db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        data = ops.IntakeData("1.001193", "Đinh Văn M")
+        ctx = ops.DeskContext(AGENCY, BASE)
+        result = commit_intake(session, lambda: ops.receive_dossier(
+            session, ctx, data, key=_Key(), cipher=None, actor="t", now=NOW))
+        assert len(session.identity_map) == 0
+        assert result.code == f"{AGENCY}-261130-0001"
+        dossier = result.dossier
+        assert inspect(dossier).persistent and dossier in session
+        assert result.dossier is dossier and dossier.code == result.code
+        assert [event.to_status for event in dossier.events] == ["received"]
     engine.dispose()
