@@ -6,7 +6,6 @@ Pure (no Flask): the app builds one :class:`FieldCipher` from the instance keys.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 
@@ -47,5 +46,4 @@ class FieldCipher:
 
     def keyed_hash(self, value: str, context: str) -> str:
         """Deterministic, keyed: finds repeat values without storing them in clear."""
-        mac = hmac.new(self._hmac_key, f"{context}\x00{value}".encode(), hashlib.sha256)
-        return mac.hexdigest()
+        return hmac.digest(self._hmac_key, f"{context}\x00{value}".encode(), "sha256").hex()

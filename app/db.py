@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Flask, current_app
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 
 from app.prepared import observed
 
@@ -23,6 +26,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, scoped_session
 
 _EXT_KEY = "motcua.db"
+_T = TypeVar("_T")
+KEPT_READERS = 4
+"""Connections `Database.read` keeps per app and process (each holds one of the pool's)."""
 _AUTOCOMMIT = "motcua_autocommit"
 
 
@@ -33,6 +39,8 @@ class _Bound:
         self.engine = engine
         self._registry: scoped_session[Session] | None = None
         self._lock = threading.Lock()
+        self.readers: deque[Connection] = deque()
+        """Autocommit connections kept between requests for `Database.read`."""
 
     @property
     def session(self) -> scoped_session[Session]:
@@ -136,8 +144,45 @@ class Database:
     def remove_session(self) -> None:
         self._bound().remove_session()
 
+    def read(self, reader: Callable[[Connection], _T]) -> _T:
+        """``reader(connection)`` on a kept autocommit connection (see
+        `autocommit_connection`), for hot read paths made of standalone statements: taking a
+        connection from the pool and giving it back cost more than the public look-up's whole
+        query (issue #3). Up to `KEPT_READERS` connections are kept per app and process, each
+        used by one request at a time; none holds a transaction between statements.
+
+        A connection the database dropped (a restart) is replaced, and `reader` run once more
+        on the new one: what the pool's pre-ping does for pooled connections."""
+        bound = self._bound()
+        kept = bound.readers
+        for attempt in range(2):
+            try:
+                connection = kept.pop()  # deque.pop and append are atomic: no lock
+            except IndexError:
+                connection = autocommit_connection(bound.engine)
+            if connection.closed or connection.invalidated:
+                connection = autocommit_connection(bound.engine)
+            try:
+                result = reader(connection)
+            except DBAPIError as exc:
+                connection.close()
+                if attempt or not exc.connection_invalidated:
+                    raise
+                continue
+            except BaseException:
+                connection.close()
+                raise
+            if len(kept) < KEPT_READERS:
+                kept.append(connection)
+            else:
+                connection.close()
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def dispose(self, app: Flask) -> None:
         bound: _Bound | None = app.extensions.get(_EXT_KEY)
         if bound is not None:
             bound.remove_session()
+            while bound.readers:
+                bound.readers.pop().close()
             bound.engine.dispose()

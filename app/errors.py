@@ -6,12 +6,15 @@ message shown is looked up by code (Vietnamese first), never built from the exce
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +77,17 @@ def _titles() -> dict[int, str]:
 
 
 def wants_json() -> bool:
-    if request.path.startswith("/api/") or request.path.startswith("/oauth/"):
+    if request.path.startswith(("/api/", "/oauth/")):
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json",
-                                                "application/problem+json"])
+    return _prefers_json(request.environ.get("HTTP_ACCEPT", ""))
+
+
+@functools.lru_cache(maxsize=256)
+def _prefers_json(accept: str) -> bool:
+    """Whether this Accept header ranks JSON (or a problem document) above HTML; clients send
+    few distinct headers, so each is parsed once."""
+    best = parse_accept_header(accept, MIMEAccept).best_match(
+        ["text/html", "application/json", "application/problem+json"])
     return best in {"application/json", "application/problem+json"}
 
 

@@ -31,7 +31,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and background work speak the default
         return str(languages[0])
-    chosen = request.args.get("lang") or session.get("lang")
+    asked = request.args.get("lang") if request.environ.get("QUERY_STRING") else None
+    chosen = asked or session.get("lang")
     if chosen in languages:
         return str(chosen)
     return str(languages[0])

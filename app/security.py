@@ -194,7 +194,8 @@ class _CookieSessions(SecureCookieSessionInterface):
     that carries no session cookie (every citizen's first look-up, every API call)."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if request.cookies.get(self.get_cookie_name(app)) is None and app.secret_key:
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or request.cookies.get(self.get_cookie_name(app)) is None):
             return self.session_class()
         return super().open_session(app, request)
 

@@ -27,7 +27,6 @@ from werkzeug.wrappers import Response
 
 from app import cipher, keyring
 from app.admin.agency import get_agency
-from app.db import autocommit_connection
 from app.desk.operations import find_by_lookup_key
 from app.errors import AppError, NotFound, error_page, problem, wants_json
 from app.extensions import db, limiter
@@ -76,12 +75,6 @@ def _not_found_body(as_json: bool) -> str:
     return error_page(404, _not_found_message(), lang_next=url_for("home.index"))
 
 
-def _connect() -> Connection:
-    """No ORM session to begin and commit, no transaction round trips: the hot path reads
-    with standalone statements (see app/lookup/operations.py for why that is consistent)."""
-    return autocommit_connection(db.engine)
-
-
 def _state(connection: Connection, key: str, now: datetime) -> PageState:
     args = (key, now, current_app.config["PUBLIC_BASE_URL"], cipher(current_app))
     try:
@@ -95,8 +88,8 @@ def _state(connection: Connection, key: str, now: datetime) -> PageState:
 
 def _load(key: str) -> LookupPage:
     now = datetime.now(UTC)
-    with _connect() as connection:
-        return complete_page(connection, _state(connection, key, now), now)
+    return db.read(lambda connection: complete_page(connection, _state(connection, key, now),
+                                                    now))
 
 
 def _render(key: str, data: dict[str, Any], form: RatingForm | None) -> str:
@@ -145,13 +138,20 @@ def _answer(connection: Connection, key: str, state: PageState, now: datetime,
     return body
 
 
+def _respond(connection: Connection, key: str, now: datetime,
+             as_json: bool) -> tuple[PageState, str]:
+    """The dossier's state and the body for it. No ORM session to begin and commit, no
+    transaction round trips: standalone statements on a kept autocommit connection
+    (`db.read`; app/lookup/operations.py says why that is consistent)."""
+    state = _state(connection, key, now)
+    return state, _answer(connection, key, state, now, as_json)
+
+
 def status(key: str) -> Response:
     """The citizen's page (or JSON with ``Accept: application/json``); 404 for unknown keys."""
     as_json = wants_json()
     now = datetime.now(UTC)
-    with _connect() as connection:
-        state = _state(connection, key, now)
-        body = _answer(connection, key, state, now, as_json)
+    state, body = db.read(lambda connection: _respond(connection, key, now, as_json))
     if state.found:
         misses.touch(client_ip())
     else:
