@@ -11,6 +11,7 @@ from typing import Any
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask.globals import request_ctx
 
 from app.config import FEATURES, load_config
 from app.crypto import FieldCipher
@@ -27,7 +28,7 @@ from app.instance import (
 from app.keys import KeyRing
 from app.logconfig import configure_logging
 from app.navigation import nav_items, register_nav
-from app.routing import register_routing
+from app.routing import App, register_routing
 from app.security import register_security
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -38,8 +39,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config → instance secrets → extensions → features."""
     overrides = dict(config or {})
     instance_path = resolve_instance_path(overrides.pop("INSTANCE_PATH", None))
-    app = Flask(__name__, instance_path=str(instance_path),
-                template_folder=str(REPO_DIR / "templates"), static_folder="static")
+    app = App(__name__, instance_path=str(instance_path),
+              template_folder=str(REPO_DIR / "templates"), static_folder="static")
     settings = load_config(instance_path, overrides)
     secrets_found = ensure_instance(instance_path)
     if not settings.get("SECRET_KEY"):
@@ -76,6 +77,30 @@ def register_extensions(app: Flask) -> None:
     # still cost each request about as much as a bare Flask view, so it is left out.
     # tests/foundation/test_ratelimit_routes.py fails if such a limit ever appears.
     app.before_request_funcs[None].remove(limiter._check_request_limit)
+    # Its after-request (rate-limit headers, conditional deductions) and teardown hooks only
+    # act on the state a route's limit check left in the request context; on the other
+    # requests (the public look-up among them) they are skipped rather than run empty.
+    _only_after_a_limit_check(app.after_request_funcs[None], returns_response=True)
+    _only_after_a_limit_check(app.teardown_request_funcs[None], returns_response=False)
+
+
+_LIMITER_STATE = "_limiter_request_context"
+"""Where Flask-Limiter keeps a request's limit state (on the request context); a test fails
+if a Flask-Limiter upgrade moves it (tests/foundation/test_ratelimit_routes.py)."""
+
+
+def _only_after_a_limit_check(hooks: list[Any], *, returns_response: bool) -> None:
+    for position, hook in enumerate(hooks):
+        owner = getattr(hook, "__self__", None) or next(iter(getattr(hook, "args", ())), None)
+        if owner is not limiter:
+            continue
+
+        def guarded(value: Any, hook: Any = hook) -> Any:
+            if hasattr(request_ctx._get_current_object(), _LIMITER_STATE):
+                return hook(value)
+            return value if returns_response else None
+
+        hooks[position] = guarded
 
 
 def register_features(app: Flask) -> None:

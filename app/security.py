@@ -180,8 +180,13 @@ def _security_headers(app: Flask) -> dict[str, str]:
 
 def _set_headers(response: Response) -> Response:
     headers = response.headers
-    for name, value in current_app.extensions["motcua.security_headers"].items():
-        headers[name] = value
+    security: dict[str, str] = current_app.extensions["motcua.security_headers"]
+    names: frozenset[str] = current_app.extensions["motcua.security_header_names"]
+    if any(name.lower() in names for name in headers.keys()):  # noqa: SIM118 - not a dict
+        for name, value in security.items():  # a view set one of them: replace it
+            headers[name] = value
+    else:  # the usual case: appended as they are, checked once when the app was built
+        headers.extend(security)
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if g.get("_motcua_staff") is not None:  # staff was loaded for this page: never cached
@@ -214,6 +219,8 @@ def register_security(app: Flask) -> None:
     )
     app.session_interface = _CookieSessions()
     app.extensions["motcua.security_headers"] = _security_headers(app)
+    app.extensions["motcua.security_header_names"] = frozenset(
+        name.lower() for name in app.extensions["motcua.security_headers"])
     app.before_request(_enforce_login)
     app.after_request(_set_headers)
     app.jinja_env.globals.update(current_staff=current_staff, Role=Role)

@@ -38,3 +38,15 @@ def test_route_limits_still_answer_429_on_the_first_request_over(client: FlaskCl
     assert verify[0] != 429
     assert verify[1] == 429
     assert client.get("/auth/login").status_code == 200  # GET is not limited
+
+
+def test_limited_routes_still_carry_the_rate_limit_headers(client: FlaskClient) -> None:
+    """Flask-Limiter's after-request hook runs only after a route's limit check (see
+    app/__init__.py); it must still run then: the headers come from it. If a Flask-Limiter
+    upgrade moved its request state, the hook would be skipped and this fails."""
+    token = csrf_from(client.get("/auth/login").get_data(as_text=True))
+    form = {"csrf_token": token, "username": "nobody", "password": "wrong-password"}
+    limited = client.post("/auth/login", data=form)
+    assert limited.headers["X-RateLimit-Limit"] == "2"
+    assert limited.headers["X-RateLimit-Remaining"] == "1"
+    assert "X-RateLimit-Limit" not in client.get("/auth/login").headers  # GET: no limit

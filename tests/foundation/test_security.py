@@ -3,11 +3,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from flask.testing import FlaskClient
 
 from app.models.staff import Role
-from app.security import required_role
+from app.security import public, required_role
 
 
 def _sample_url(rule: object) -> str:
@@ -51,6 +51,24 @@ def test_headers_on_every_response(client: FlaskClient) -> None:
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert "Strict-Transport-Security" not in response.headers
+
+
+def test_security_headers_replace_a_views_own_once(app: Flask) -> None:
+    """Appended as they are when no view set one; replaced (never doubled) when one did."""
+
+    @app.get("/_test/framed")
+    def framed() -> Response:
+        response = Response("x")
+        response.headers["x-frame-options"] = "SAMEORIGIN"
+        return response
+
+    app.view_functions["framed"] = public(framed)
+    response = app.test_client().get("/_test/framed")
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert response.headers.getlist("Content-Security-Policy") == [
+        app.extensions["motcua.security_headers"]["Content-Security-Policy"]]
+    plain = app.test_client().get("/healthz")
+    assert plain.headers.getlist("X-Frame-Options") == ["DENY"]
 
 
 def test_hsts_behind_https_proxy(app: Flask) -> None:
