@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, request
 from flask.cli import AppGroup
 from flask.globals import request_ctx
 
@@ -67,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
+    _csrf_only_for_checked_methods(app)
     limiter.init_app(app)
     # One Limiter object serves every app of the process (the tests build many); Flask-Limiter
     # keeps the first app's key prefix, so state this app's explicitly.
@@ -82,6 +83,23 @@ def register_extensions(app: Flask) -> None:
     # requests (the public look-up among them) they are skipped rather than run empty.
     _only_after_a_limit_check(app.after_request_funcs[None], returns_response=True)
     _only_after_a_limit_check(app.teardown_request_funcs[None], returns_response=False)
+
+
+def _csrf_only_for_checked_methods(app: Flask) -> None:
+    """Flask-WTF's before-request hook works out whether the view is exempt before it looks at
+    the method; a GET is never checked, so it is not asked (every citizen's look-up is a GET).
+    tests/foundation/test_security.py holds POST checked and GET through."""
+    hooks = app.before_request_funcs[None]
+    for position, hook in enumerate(hooks):
+        if hook.__module__ == "flask_wtf.csrf" and hook.__name__ == "csrf_protect":
+
+            def guarded(hook: Any = hook) -> Any:
+                if request.method in app.config["WTF_CSRF_METHODS"]:
+                    return hook()
+                return None
+
+            guarded.__name__ = "csrf_protect_checked_methods"
+            hooks[position] = guarded
 
 
 _LIMITER_STATE = "_limiter_request_context"

@@ -156,12 +156,15 @@ def status(key: str) -> Response:
         misses.touch(client_ip())
     else:
         misses.count_miss(client_ip())  # raises 429 once over the limit
-    response = make_response(body, 200 if state.found else 404)
-    response.mimetype = ("text/html" if not as_json else "application/json" if state.found
-                         else "application/problem+json")
-    response.headers["Cache-Control"] = "no-store"
-    response.vary.add("Accept")
-    return response
+    # Built in one go: the body depends on the Accept header and on the session's cookie
+    # (language, staff header), and is never stored by a cache.
+    return current_app.response_class(
+        body, status=200 if state.found else 404, headers=_HEADERS,
+        mimetype=("text/html" if not as_json else "application/json" if state.found
+                  else "application/problem+json"))
+
+
+_HEADERS = (("Cache-Control", "no-store"), ("Vary", "Accept, Cookie"))
 
 
 def _invalid(key: str, page: LookupPage, form: RatingForm) -> tuple[str, int]:

@@ -165,7 +165,8 @@ def test_intake_audit_number_from_an_empty_and_a_started_log(db_url: str) -> Non
         head = session.get(AuditHead, 1)
         assert (first.seq, second.seq) == (1, 2)
         assert (first.prev_hash, second.prev_hash) == (GENESIS, first.hash)
-        assert head is not None and (head.seq, head.last_hash) == (2, second.hash)
+        assert head is not None
+        assert (head.seq, head.last_hash) == (2, second.hash)
         assert verify_chain(session).ok
     engine.dispose()
 
@@ -182,7 +183,9 @@ def test_dossier_object_is_built_on_first_use(db_url: str) -> None:
         assert len(session.identity_map) == 0
         assert result.code == f"{AGENCY}-261130-0001"
         dossier = result.dossier
-        assert inspect(dossier).persistent and dossier in session
-        assert result.dossier is dossier and dossier.code == result.code
+        assert inspect(dossier).persistent
+        assert dossier in session
+        assert result.dossier is dossier
+        assert dossier.code == result.code
         assert [event.to_status for event in dossier.events] == ["received"]
     engine.dispose()

@@ -113,3 +113,11 @@ def test_html_error_page_in_vietnamese(client: FlaskClient) -> None:
     response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.get_data(as_text=True)
+
+
+def test_csrf_hook_runs_only_for_checked_methods(app: Flask) -> None:
+    """Flask-WTF's hook is wrapped so that a GET skips it (app/__init__.py); a Flask-WTF
+    upgrade that renamed it would leave it unwrapped: still safe, but this says so."""
+    names = [hook.__name__ for hook in app.before_request_funcs[None]]
+    assert "csrf_protect_checked_methods" in names
+    assert "csrf_protect" not in names
