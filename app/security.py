@@ -7,7 +7,7 @@ tokens itself). :func:`requires` raises the bar to supervisor or admin.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from werkzeug.datastructures import Headers
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Request
 
@@ -178,6 +179,24 @@ def _security_headers(app: Flask) -> dict[str, str]:
     }
 
 
+def checked_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Constant header pairs, checked once as Werkzeug checks each header it is given (no
+    newline, encodable), for `append_headers`."""
+    return tuple(Headers(list(pairs)).items())
+
+
+def append_headers(headers: Headers, pairs: tuple[tuple[str, str], ...]) -> None:
+    """Append `checked_headers` pairs without Werkzeug checking and copying each again on
+    every response (a tenth of the public look-up's time in Flask, issue #3). Werkzeug keeps
+    a Headers' pairs in its ``_list``; were that to change, they are added the ordinary way
+    (tests/foundation/test_security.py says so)."""
+    store = getattr(headers, "_list", None)
+    if type(headers) is Headers and isinstance(store, list):
+        store.extend(pairs)
+    else:
+        headers.extend(pairs)
+
+
 def _set_headers(response: Response) -> Response:
     headers = response.headers
     security: dict[str, str] = current_app.extensions["motcua.security_headers"]
@@ -185,8 +204,8 @@ def _set_headers(response: Response) -> Response:
     if any(name.lower() in names for name in headers.keys()):  # noqa: SIM118 - not a dict
         for name, value in security.items():  # a view set one of them: replace it
             headers[name] = value
-    else:  # the usual case: appended as they are, checked once when the app was built
-        headers.extend(security)
+    else:  # the usual case
+        append_headers(headers, current_app.extensions["motcua.security_header_pairs"])
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if g.get("_motcua_staff") is not None:  # staff was loaded for this page: never cached
@@ -221,6 +240,8 @@ def register_security(app: Flask) -> None:
     app.extensions["motcua.security_headers"] = _security_headers(app)
     app.extensions["motcua.security_header_names"] = frozenset(
         name.lower() for name in app.extensions["motcua.security_headers"])
+    app.extensions["motcua.security_header_pairs"] = checked_headers(
+        app.extensions["motcua.security_headers"].items())
     app.before_request(_enforce_login)
     app.after_request(_set_headers)
     app.jinja_env.globals.update(current_staff=current_staff, Role=Role)

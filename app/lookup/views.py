@@ -44,7 +44,7 @@ from app.lookup.operations import (
 )
 from app.lookup.pages import PageCache
 from app.lookup.present import page_data
-from app.security import current_staff
+from app.security import append_headers, checked_headers, current_staff
 from app.web import client_ip
 
 JWKS_MAX_AGE = 300
@@ -156,15 +156,18 @@ def status(key: str) -> Response:
         misses.touch(client_ip())
     else:
         misses.count_miss(client_ip())  # raises 429 once over the limit
-    # Built in one go: the body depends on the Accept header and on the session's cookie
-    # (language, staff header), and is never stored by a cache.
-    return current_app.response_class(
-        body, status=200 if state.found else 404, headers=_HEADERS,
+    response = current_app.response_class(
+        body, status=200 if state.found else 404,
         mimetype=("text/html" if not as_json else "application/json" if state.found
                   else "application/problem+json"))
+    append_headers(response.headers, _HEADERS)
+    session.accessed = False  # Vary: Cookie is said already (Flask would parse it to add it)
+    return response
 
 
-_HEADERS = (("Cache-Control", "no-store"), ("Vary", "Accept, Cookie"))
+_HEADERS = checked_headers([("Cache-Control", "no-store"), ("Vary", "Accept, Cookie")])
+"""The body depends on the Accept header and on the session's cookie (language, staff
+header); it is never stored by a cache."""
 
 
 def _invalid(key: str, page: LookupPage, form: RatingForm) -> tuple[str, int]:

@@ -121,3 +121,17 @@ def test_csrf_hook_runs_only_for_checked_methods(app: Flask) -> None:
     names = [hook.__name__ for hook in app.before_request_funcs[None]]
     assert "csrf_protect_checked_methods" in names
     assert "csrf_protect" not in names
+
+
+def test_checked_headers_are_checked_once_and_appended_as_they_are() -> None:
+    from werkzeug.datastructures import Headers
+
+    from app.security import append_headers, checked_headers
+
+    with pytest.raises(ValueError):
+        checked_headers([("X-Bad", "line\nbreak")])  # refused when built, not per response
+    pairs = checked_headers([("Vary", "Accept"), ("X-Frame-Options", "DENY")])
+    headers = Headers([("Content-Type", "text/html")])
+    append_headers(headers, pairs)
+    assert list(headers.items()) == [("Content-Type", "text/html"), *pairs]
+    assert isinstance(getattr(headers, "_list", None), list)  # where Werkzeug keeps them

@@ -82,7 +82,8 @@ def test_json_variant_carries_the_same_facts(app: Flask, client: FlaskClient,
     response = client.get(found.path, headers=JSON)
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert "Accept" in response.headers["Vary"]
+    assert response.headers.getlist("Vary") == ["Accept, Cookie"]  # once, both named
+    assert response.headers["Cache-Control"] == "no-store"
     data = response.get_json()
     assert data["code"] == found.code
     assert data["procedure"] == {"code": "1.001193", "name": "Đăng ký khai sinh"}
