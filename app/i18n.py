@@ -7,6 +7,7 @@ compiled ``.mo``; ``motcua i18n compile`` rebuilds them offline).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -72,16 +73,36 @@ def request_translations() -> NullTranslations:
     return cached
 
 
-@pass_eval_context
-def _jinja_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
-    """``_()`` / ``gettext()`` in templates: the same result as Jinja's i18n extension in
-    "newstyle" mode (autoescape-aware, always %-formatted), in one call instead of three."""
-    text: str = request_translations().ugettext(string)
-    if eval_ctx.autoescape:
+def _translate(translations: NullTranslations, autoescape: bool, string: str,
+               variables: dict[str, Any]) -> str:
+    """What Jinja's i18n extension gives in "newstyle" mode (autoescape-aware, always
+    %-formatted), in one call instead of three."""
+    text: str = translations.ugettext(string)
+    if autoescape:
         text = Markup(text)  # noqa: S704 - our own catalogue, as jinja2.ext.i18n does
     if variables or "%" in text:  # else formatting would return the same text
         text = text % variables
     return text
+
+
+@pass_eval_context
+def _jinja_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+    """``_()`` / ``gettext()`` in templates."""
+    return _translate(request_translations(), eval_ctx.autoescape, string, variables)
+
+
+def bound_gettext(translations: NullTranslations | None = None) -> Callable[..., str]:
+    """``_()`` for one render, bound to this request's translations: pass it to
+    `render_template` as ``_`` on a hot page (the public look-up), where the template and the
+    base layout call it some thirty times and each look-up of the translations costs more
+    than the translation."""
+    bound = translations or request_translations()
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+        return _translate(bound, eval_ctx.autoescape, string, variables)
+
+    return gettext
 
 
 def register_i18n(app: Flask) -> None:

@@ -24,14 +24,15 @@ from collections.abc import Callable
 from functools import cached_property, partial
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from werkzeug.routing import Rule
 
 _SYNC_CACHE_MAX = 1024
+_URL_CACHE_MAX = 1024
 
 
 class App(Flask):
-    """Flask, with each function's sync wrapper worked out once.
+    """Flask, with each function's sync wrapper worked out once, and fixed URLs kept.
 
     Flask passes every before-request, after-request and teardown hook, and the view, through
     `ensure_sync` on every request, and each call asks `inspect` whether the function is a
@@ -39,6 +40,27 @@ class App(Flask):
     (issue #3). The answer never changes for a registered function, so it is kept (at most
     `_SYNC_CACHE_MAX` functions; beyond that, asked again as Flask does).
     """
+
+    def url_for(self, endpoint: str, /, *, _anchor: str | None = None,
+                _method: str | None = None, _scheme: str | None = None,
+                _external: bool | None = None, **values: Any) -> str:
+        """Flask's, with the URLs that cannot change kept: in a request, relative, of an
+        endpoint named in full with no values (``home.index``) or only a static file. They
+        depend on nothing but the mount point (the request's script root); a page has several
+        (styles, scripts, home) and Werkzeug builds each in about 20 µs."""
+        if (_anchor is None and _method is None and _scheme is None and _external is None
+                and endpoint[:1] != "." and has_request_context()
+                and (not values or (endpoint == "static" and values.keys() == {"filename"}))):
+            cache: dict[tuple[str, str, Any], str] = self.__dict__.setdefault("_motcua_urls", {})
+            key = (request.script_root, endpoint, values.get("filename"))
+            found = cache.get(key)
+            if found is None:
+                found = super().url_for(endpoint, **values)
+                if len(cache) < _URL_CACHE_MAX:
+                    cache[key] = found
+            return found
+        return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                               _external=_external, **values)
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         cache: dict[Callable[..., Any], Callable[..., Any]] = self.__dict__.setdefault(

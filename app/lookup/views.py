@@ -30,7 +30,7 @@ from app.admin.agency import get_agency
 from app.desk.operations import find_by_lookup_key
 from app.errors import AppError, NotFound, error_page, problem, wants_json
 from app.extensions import db, limiter
-from app.i18n import select_locale
+from app.i18n import bound_gettext, select_locale
 from app.lookup import misses
 from app.lookup.forms import RatingForm
 from app.lookup.operations import (
@@ -93,7 +93,7 @@ def _load(key: str) -> LookupPage:
 
 
 def _render(key: str, data: dict[str, Any], form: RatingForm | None) -> str:
-    return render_template("lookup/status.html", d=data, form=form, key=key)
+    return render_template("lookup/status.html", d=data, form=form, key=key, _=bound_gettext())
 
 
 def _body(key: str, page: LookupPage, as_json: bool) -> tuple[str, bool]:

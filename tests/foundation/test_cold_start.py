@@ -136,3 +136,25 @@ def test_url_builders_compiled_on_first_use_build_the_same_urls(app: Flask) -> N
     with app.test_request_context():
         assert url_for("desk.dossier", code="X", size="A5", _anchor="attached") == \
             "/desk/d/X?size=A5#attached"
+
+
+def test_kept_urls_are_flasks_own_for_each_mount_point(app: Flask) -> None:
+    """App.url_for keeps the URLs of static files and of endpoints without values, per
+    script root; everything else is built every time, as Flask builds it."""
+    from flask import Flask as PlainFlask
+
+    cases = [("static", {"filename": "css/motcua.css"}), ("home.index", {}),
+             ("lookup.jwks", {})]
+    for root in ("", "/motcua"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            for endpoint, values in cases:
+                expected = PlainFlask.url_for(app, endpoint, **values)
+                assert url_for(endpoint, **values) == expected
+                assert url_for(endpoint, **values) == expected  # kept, the same
+                assert expected.startswith(f"{root}/")
+            path = url_for("lookup.status", key="abcdefghijklmnopqrstuv")
+            assert path == f"{root}/r/abcdefghijklmnopqrstuv"
+            assert url_for("home.index", _external=True).startswith("http://localhost")
+    kept = app.__dict__["_motcua_urls"]
+    assert {key[0] for key in kept} == {"", "/motcua"}
+    assert all(endpoint != "lookup.status" for _, endpoint, _ in kept)
