@@ -97,10 +97,10 @@ _STATE = Prepared(
 )
 """The agency's row with the dossier's (all NULL for an unknown key): one indexed statement, run
 on the DBAPI cursor (app/prepared.py): SQLAlchemy's own execution cost more than the query."""
-_TIMELINE = (select(DossierEvent.at, DossierEvent.to_status)
-             .where(DossierEvent.dossier_id == bindparam("dossier_id"),
-                    DossierEvent.id <= bindparam("last_event"))
-             .order_by(DossierEvent.id))
+_TIMELINE = Prepared(select(DossierEvent.at, DossierEvent.to_status)
+                     .where(DossierEvent.dossier_id == bindparam("dossier_id"),
+                            DossierEvent.id <= bindparam("last_event"))
+                     .order_by(DossierEvent.id))
 """Up to the state's newest event: events are only appended, so this is the timeline as of the
 state even when a step is committed between the two statements (no transaction needed)."""
 
@@ -177,8 +177,8 @@ def read_state(connection: Connection, key: str, now: datetime, configured_base:
 
 def complete_page(connection: Connection, state: PageState, now: datetime) -> LookupPage:
     """The page for ``state``: its timeline is the second and last statement."""
-    timeline = connection.execute(_TIMELINE, {"dossier_id": state.facts.id,
-                                              "last_event": state.last_event or 0}).all()
+    timeline = _TIMELINE.run(connection, {"dossier_id": state.facts.id,
+                                          "last_event": state.last_event or 0})
     return LookupPage(
         found=state.found, view=public_view_of(state.facts, timeline, state.promised_at, now),
         collect=state.collect, revoked_jtis=state.revoked_jtis, rated=state.rated,
