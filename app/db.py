@@ -116,6 +116,19 @@ def autocommit_connection(engine: Engine) -> Connection:
     return connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
+def _reader(engine: Engine) -> Connection:
+    """A connection for `Database.read`. On PostgreSQL it is taken out of the pool for good
+    (closing it closes it) and told to plan each statement once: the hot statements find one
+    row by one key, so their best plan never depends on the values, and PostgreSQL would
+    otherwise plan them again on every execution ("custom plans"; 0.35 ms of the look-up's
+    0.6 ms). Out of the pool, that setting never reaches the ORM sessions' connections."""
+    connection = autocommit_connection(engine)
+    if engine.dialect.name == "postgresql":
+        connection.connection.detach()
+        connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+    return connection
+
+
 class Database:
     """Binds an engine and a scoped session to each app (tests create several apps)."""
 
@@ -159,9 +172,9 @@ class Database:
             try:
                 connection = kept.pop()  # deque.pop and append are atomic: no lock
             except IndexError:
-                connection = autocommit_connection(bound.engine)
+                connection = _reader(bound.engine)
             if connection.closed or connection.invalidated:
-                connection = autocommit_connection(bound.engine)
+                connection = _reader(bound.engine)
             try:
                 result = reader(connection)
             except DBAPIError as exc:

@@ -2,7 +2,8 @@
 server settings, measured in one run; plus the look-up cost with 10^3 vs many dossiers stored.
 
 `python -m bench lookup_throughput [requests=2000] [concurrency=8] [workers=2]
-                                   [scale=0] [tool="python"] [throughput=true]`
+                                   [scale=0] [tool="python"] [throughput=true]
+                                   [database="sqlite"]`
 
 - Load: a bounded Python load generator (threads, one fresh connection per request as the sync
   workers close it anyway) sends exactly ``requests`` GETs to 127.0.0.1, first to the hello
@@ -13,6 +14,8 @@ server settings, measured in one run; plus the look-up cost with 10^3 vs many do
   ``ratio_cpu_per_request_hello_vs_page`` compares their sums: what bounds throughput when both
   share the cores, and steadier than req/s on a busy machine.
   ``tool="wrk"`` uses wrk (apt-get install wrk) for a fixed 10 s per target instead.
+  ``database="postgresql"`` serves the page from a new database on the local PostgreSQL
+  (the production path) instead of a SQLite file; hello needs no database either way.
 - Scale: with ``scale=N`` (e.g. 1000000) the in-process look-up (same code as the view:
   load_page + page_data, one app context) is timed with 10^3 dossiers and again after
   bulk-inserting N more; target ratio <= 1.3. Inserting 10^6 rows takes a few minutes.
@@ -30,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -229,9 +233,8 @@ def _seed(instance: Path, database_url: str, count: int = 1) -> list[str]:
 
 
 def _throughput(tmp: Path, requests: int, concurrency: int, workers: int,
-                tool: str) -> dict[str, Any]:
+                tool: str, database_url: str) -> dict[str, Any]:
     instance = tmp / "instance"
-    database_url = f"sqlite:///{tmp / 'bench.db'}"
     # The first path is asked again and again (repeat views: the page cache answers); the others
     # once each (first views: every answer is built).
     path, *first_views = _seed(instance, database_url, 1 + (requests if tool != "wrk" else 0))
@@ -399,14 +402,34 @@ def _scale(tmp: Path, scale: int, rounds: int = 400) -> dict[str, Any]:
                     "the two databases are timed interleaved"}
 
 
+def _database(tmp: Path, database: str) -> tuple[str, Callable[[], None]]:
+    """The throughput run's database: a SQLite file, or a new PostgreSQL database on the
+    local server (dropped afterwards), as the intake benchmark makes one."""
+    if database == "sqlite":
+        return f"sqlite:///{tmp / 'bench.db'}", lambda: None
+    if database == "postgresql":
+        from bench.desk_intake import _pg_database
+
+        return _pg_database()
+    raise SystemExit(f"database is sqlite or postgresql, got {database!r}")
+
+
 def run(requests: int = 2000, concurrency: int = 8, workers: int = 2, scale: int = 0,
-        tool: str = "python", throughput: bool = True) -> dict[str, Any]:
+        tool: str = "python", throughput: bool = True,
+        database: str = "sqlite") -> dict[str, Any]:
     if tool == "wrk" and shutil.which("wrk") is None:
         raise SystemExit("wrk not installed (apt-get install wrk)")
     with tempfile.TemporaryDirectory(prefix="motcua-lookup-bench-") as folder:
         tmp = Path(folder)
-        result = (_throughput(tmp, requests, concurrency, workers, tool) if throughput
-                  else {"throughput": "skipped (throughput=false)"})
+        if throughput:
+            database_url, drop = _database(tmp, database)
+            try:
+                result = _throughput(tmp, requests, concurrency, workers, tool, database_url)
+            finally:
+                drop()
+            result["database"] = database
+        else:
+            result = {"throughput": "skipped (throughput=false)"}
         result["scale"] = _scale(tmp, scale) if scale else {
             "skipped": "pass scale=1000000 to time the look-up with 10^6 dossiers"}
     return result

@@ -108,3 +108,19 @@ def test_dispose_closes_the_kept_connections(app: Flask) -> None:
     db.dispose(app)
     assert kept
     assert all(connection.closed for connection in kept)
+
+
+@pytest.mark.both_databases
+def test_postgresql_readers_plan_once_and_keep_that_to_themselves(app: Flask) -> None:
+    """PostgreSQL readers use generic plans (planned once, not at every execution); they are
+    out of the pool, so the ORM sessions' connections keep the server's default."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            assert db.read(lambda c: c.connection.is_valid)  # SQLite: pooled as before
+            return
+        mode = db.read(lambda c: c.exec_driver_sql("SHOW plan_cache_mode").scalar())
+        assert mode == "force_generic_plan"
+        for _ in range(KEPT_READERS + 2):  # whatever the pool hands out next
+            with db.engine.connect() as pooled:
+                assert pooled.exec_driver_sql("SHOW plan_cache_mode").scalar() == "auto"
+        assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
