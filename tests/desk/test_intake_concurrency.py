@@ -28,43 +28,56 @@ class _Key:
         self.kid = tokens.thumbprint(self.private_key)
 
 
-def _worker(url: str, worker: int, start: mp.synchronize.Event, errors: mp.Queue) -> None:  # type: ignore[type-arg]
+Form = tuple[str, str]
+"""An intake form as the tests submit it: (applicant name, idempotency key)."""
+
+
+def _submitter(url: str, worker: int, forms: list[Form], start: mp.synchronize.Event,
+               results: mp.Queue) -> None:  # type: ignore[type-arg]
+    """Submit ``forms`` one after the other once ``start`` is set; put (idempotency key, code,
+    created) per form on ``results``, or ("error", what, False) and stop."""
     engine = make_engine(url)
     key = _Key()
     ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
     start.wait()
     try:
-        for i in range(PER_PROCESS):
+        for name, form_key in forms:
             with Session(engine) as session:
-                data = ops.IntakeData(
-                    "1.001193", f"Người nộp {worker}-{i}", idempotency_key=f"w{worker}-{i}"
-                )
-                commit_intake(
+                data = ops.IntakeData("1.001193", name, idempotency_key=form_key)
+                result = commit_intake(
                     session,
                     lambda s=session, d=data: ops.receive_dossier(
                         s, ctx, d, key=key, cipher=None, actor=f"w{worker}", now=NOW
                     ),
                     data.idempotency_key,
                 )
+                results.put((form_key, result.code, result.created))
     except Exception as exc:
-        errors.put(f"{worker}: {exc!r}")
+        results.put(("error", f"{worker}: {exc!r}", False))
     finally:
         engine.dispose()
 
 
-def test_concurrent_intakes_unique_and_gap_free(db_url: str) -> None:
+def _submit_at_once(url: str, forms_of: list[list[Form]]) -> list[tuple[str, str, bool]]:
+    """One process per list of forms, all started together; every answer, no error."""
     context = mp.get_context("fork")
-    start, errors = context.Event(), context.Queue()
-    workers = [
-        context.Process(target=_worker, args=(db_url, n, start, errors)) for n in range(PROCESSES)
-    ]
+    start, results = context.Event(), context.Queue()
+    workers = [context.Process(target=_submitter, args=(url, n, forms, start, results))
+               for n, forms in enumerate(forms_of)]
     for process in workers:
         process.start()
     start.set()
+    answers = [results.get(timeout=120) for forms in forms_of for _ in forms]
     for process in workers:
         process.join(timeout=120)
         assert process.exitcode == 0
-    assert errors.empty(), errors.get()
+    assert not [a for a in answers if a[0] == "error"], answers
+    return answers
+
+
+def test_concurrent_intakes_unique_and_gap_free(db_url: str) -> None:
+    _submit_at_once(db_url, [[(f"Người nộp {w}-{i}", f"w{w}-{i}") for i in range(PER_PROCESS)]
+                             for w in range(PROCESSES)])
 
     engine = make_engine(db_url)
     with Session(engine) as session:
@@ -86,50 +99,14 @@ def test_concurrent_intakes_unique_and_gap_free(db_url: str) -> None:
     assert counter.last_seq == total
 
 
-def _double_submitter(url: str, worker: int, start: mp.synchronize.Event,
-                      results: mp.Queue) -> None:  # type: ignore[type-arg]
-    engine = make_engine(url)
-    key = _Key()
-    ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
-    start.wait()
-    try:
-        for i in range(FORMS):
-            with Session(engine) as session:
-                data = ops.IntakeData("1.001193", f"Người nộp {i}", idempotency_key=f"form-{i}")
-                result = commit_intake(
-                    session,
-                    lambda s=session, d=data: ops.receive_dossier(
-                        s, ctx, d, key=key, cipher=None, actor=f"w{worker}", now=NOW
-                    ),
-                    data.idempotency_key,
-                )
-                results.put((data.idempotency_key, result.dossier.code, result.created))
-    except Exception as exc:
-        results.put(("error", f"{worker}: {exc!r}", False))
-    finally:
-        engine.dispose()
-
-
 FORMS = 15
 
 
 def test_concurrent_double_submits_make_one_dossier_each(db_url: str) -> None:
     """Every worker submits the same forms at once: one dossier per form, numbers gap-free
     (a submit that loses the race gives its numbers back or rolls back)."""
-    context = mp.get_context("fork")
-    start, results = context.Event(), context.Queue()
-    workers = [
-        context.Process(target=_double_submitter, args=(db_url, n, start, results))
-        for n in range(PROCESSES)
-    ]
-    for process in workers:
-        process.start()
-    start.set()
-    answers = [results.get(timeout=120) for _ in range(PROCESSES * FORMS)]
-    for process in workers:
-        process.join(timeout=120)
-        assert process.exitcode == 0
-    assert not [a for a in answers if a[0] == "error"], answers
+    forms = [(f"Người nộp {i}", f"form-{i}") for i in range(FORMS)]
+    answers = _submit_at_once(db_url, [forms] * PROCESSES)
     by_form: dict[str, set[str]] = {}
     for form, code, _created in answers:
         by_form.setdefault(form, set()).add(code)
