@@ -346,11 +346,16 @@ def _take_numbers(connection: Connection, agency_code: str,
                   counters: Sequence[tuple[str, date]]) -> dict[str, int]:
     """Atomically take the next number of each (scope, day) counter, in the order given, with
     one statement; returns {scope: number}."""
+    rows = _UPSERTS[len(counters)].run(connection, _counter_params(agency_code, counters))
+    return {scope: int(seq) for scope, seq in rows}
+
+
+def _counter_params(agency_code: str, counters: Sequence[tuple[str, date]]) -> dict[str, Any]:
+    """The binds of `_counter_upsert` (agency, scope<i>, day<i>) for these counters."""
     params: dict[str, Any] = {"agency": agency_code}
     for i, (scope, day) in enumerate(counters):
         params[f"scope{i}"], params[f"day{i}"] = scope, day
-    rows = _UPSERTS[len(counters)].run(connection, params)
-    return {scope: int(seq) for scope, seq in rows}
+    return params
 
 
 _GIVE_BACK = (
@@ -548,10 +553,8 @@ def _numbers_and_version(connection: Connection, agency: str,
         numbers = _take_numbers(connection, agency, counters)
         rows = _VERSION_IN_FORCE.run(connection, version_params)
         return numbers, _Snapshot(*rows[0]) if rows else None
-    params: dict[str, Any] = {"agency": agency, **version_params}
-    for i, (scope, day) in enumerate(counters):
-        params[f"scope{i}"], params[f"day{i}"] = scope, day
-    rows = _NUMBERS_AND_VERSION.run(connection, params)
+    rows = _NUMBERS_AND_VERSION.run(connection,
+                                    {**_counter_params(agency, counters), **version_params})
     if not rows:
         return {}, None
     *snapshot, day_seq, year_seq = rows[0]
