@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
@@ -166,17 +166,27 @@ def content_security_policy(form_targets: str = "") -> str:
     ])
 
 
-def _security_headers(app: Flask) -> dict[str, str]:
+class _SecurityHeaders(NamedTuple):
+    """The headers every response carries, built once per app."""
+
+    pairs: tuple[tuple[str, str], ...]
+    """Checked once (`checked_headers`), appended as they are."""
+    names: frozenset[str]
+    """Their names in lower case: a response that set one already gets it replaced."""
+
+
+def _security_headers(app: Flask) -> _SecurityHeaders:
     # The OIDC provider's origin may receive the sign-in form (form-action).
     issuer = _origin(app.config.get("OIDC_ISSUER") or "")
-    return {
-        "Content-Security-Policy": content_security_policy(issuer),
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "X-Frame-Options": "DENY",
-        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-        "Cross-Origin-Opener-Policy": "same-origin",
-    }
+    pairs = checked_headers([
+        ("Content-Security-Policy", content_security_policy(issuer)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ])
+    return _SecurityHeaders(pairs, frozenset(name.lower() for name, _ in pairs))
 
 
 def checked_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -199,13 +209,12 @@ def append_headers(headers: Headers, pairs: tuple[tuple[str, str], ...]) -> None
 
 def _set_headers(response: Response) -> Response:
     headers = response.headers
-    security: dict[str, str] = current_app.extensions["motcua.security_headers"]
-    names: frozenset[str] = current_app.extensions["motcua.security_header_names"]
-    if any(name.lower() in names for name in headers.keys()):  # noqa: SIM118 - not a dict
-        for name, value in security.items():  # a view set one of them: replace it
+    security: _SecurityHeaders = current_app.extensions["motcua.security_headers"]
+    if any(name.lower() in security.names for name in headers.keys()):  # noqa: SIM118
+        for name, value in security.pairs:  # a view set one of them: replace it
             headers[name] = value
     else:  # the usual case
-        append_headers(headers, current_app.extensions["motcua.security_header_pairs"])
+        append_headers(headers, security.pairs)
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if g.get("_motcua_staff") is not None:  # staff was loaded for this page: never cached
@@ -238,10 +247,6 @@ def register_security(app: Flask) -> None:
     )
     app.session_interface = _CookieSessions()
     app.extensions["motcua.security_headers"] = _security_headers(app)
-    app.extensions["motcua.security_header_names"] = frozenset(
-        name.lower() for name in app.extensions["motcua.security_headers"])
-    app.extensions["motcua.security_header_pairs"] = checked_headers(
-        app.extensions["motcua.security_headers"].items())
     app.before_request(_enforce_login)
     app.after_request(_set_headers)
     app.jinja_env.globals.update(current_staff=current_staff, Role=Role)

@@ -66,7 +66,7 @@ def test_security_headers_replace_a_views_own_once(app: Flask) -> None:
     response = app.test_client().get("/_test/framed")
     assert response.headers.getlist("X-Frame-Options") == ["DENY"]
     assert response.headers.getlist("Content-Security-Policy") == [
-        app.extensions["motcua.security_headers"]["Content-Security-Policy"]]
+        dict(app.extensions["motcua.security_headers"].pairs)["Content-Security-Policy"]]
     plain = app.test_client().get("/healthz")
     assert plain.headers.getlist("X-Frame-Options") == ["DENY"]
 
