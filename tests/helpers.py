@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.auth.operations import create_staff
+from app.desk import tokens
 from app.extensions import db
+from app.keys import SigningKey
 from app.models.staff import Role
 
 _CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"'
@@ -51,3 +54,9 @@ def login_as(client: FlaskClient, username: str, password: str) -> None:
     response = client.post("/auth/login", data={"username": username, "password": password,
                                                 "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def new_signing_key() -> SigningKey:
+    """A fresh receipt-signing key, as `motcua keys rotate` makes one (kid: its thumbprint)."""
+    private_key = tokens.generate_private_key()
+    return SigningKey(tokens.thumbprint(private_key), private_key, time.time())

@@ -18,18 +18,14 @@ from app.db import make_engine
 from app.desk import operations as ops
 from app.desk import tokens
 from app.desk.intake_tx import commit_intake
+from app.keys import SigningKey
 from app.models.audit import AuditEntry, AuditHead
 from app.models.dossier import Dossier, DossierCounter
+from tests.helpers import new_signing_key
 
 AGENCY = "000.00.01.H26"
 BASE = "https://motcua.example.vn"
 NOW = datetime(2026, 11, 30, 2, 30, tzinfo=UTC)  # Monday 09:30 in Hà Nội
-
-
-class _Key:
-    def __init__(self) -> None:
-        self.private_key = tokens.generate_private_key()
-        self.kid = tokens.thumbprint(self.private_key)
 
 
 class _Cipher:
@@ -42,7 +38,7 @@ class _Cipher:
         return f"{context}:{value}"[-64:]
 
 
-def _receive(session: Session, data: ops.IntakeData, key: _Key) -> ops.IntakeResult:
+def _receive(session: Session, data: ops.IntakeData, key: SigningKey) -> ops.IntakeResult:
     ctx = ops.DeskContext(AGENCY, BASE, ops.load_calendar(session))
     return commit_intake(
         session,
@@ -58,7 +54,7 @@ def _columns(dossier: Dossier) -> dict[str, Any]:
 
 def test_returned_dossier_is_the_stored_row(db_url: str) -> None:
     engine = make_engine(db_url)
-    key = _Key()
+    key = new_signing_key()
     data = ops.IntakeData("1.001193", "  Trần Thị B ", applicant_phone="0912345678",
                           personal_id="001203004005", idempotency_key="form-1")
     with Session(engine, expire_on_commit=False) as session:
@@ -88,7 +84,7 @@ def test_refused_intakes_take_no_number(db_url: str) -> None:
     """The numbers are taken first (lock order); a double submit or an unknown procedure
     gives them back, so the next dossier still gets the next number."""
     engine = make_engine(db_url)
-    key = _Key()
+    key = new_signing_key()
     first = ops.IntakeData("1.001193", "Lê Văn C", idempotency_key="form-2")
     with Session(engine) as session:
         assert _receive(session, first, key).dossier.seq == 1
@@ -125,7 +121,7 @@ def test_intake_round_trips(db_url: str) -> None:
         ctx = ops.DeskContext(AGENCY, BASE)
         data = ops.IntakeData("1.001193", "Đỗ Văn H", idempotency_key="form-3")
         result = commit_intake(session, lambda: ops.receive_dossier(
-            session, ctx, data, key=_Key(), cipher=None, actor="t", now=NOW))
+            session, ctx, data, key=new_signing_key(), cipher=None, actor="t", now=NOW))
         assert result.dossier.seq == 1
     engine.dispose()
     if engine.dialect.name == "postgresql":  # numbers+version, dossier+event+audit number,
@@ -138,7 +134,7 @@ def test_intake_round_trips(db_url: str) -> None:
 def test_intake_audit_entry_is_chained(db_url: str) -> None:
     engine = make_engine(db_url)
     with Session(engine) as session:
-        _receive(session, ops.IntakeData("1.001193", "Phạm Văn G"), _Key())
+        _receive(session, ops.IntakeData("1.001193", "Phạm Văn G"), new_signing_key())
         entry = record(session, actor="cli", action="x", target="y", details={"n": 1})
         assert inspect(entry).transient
         assert entry.hash == entry_hash(entry)
@@ -159,8 +155,8 @@ def test_intake_audit_number_from_an_empty_and_a_started_log(db_url: str) -> Non
         conn.execute(delete(AuditEntry))
         conn.execute(delete(AuditHead))
     with Session(engine) as session:
-        _receive(session, ops.IntakeData("1.001193", "Vũ Văn K"), _Key())
-        _receive(session, ops.IntakeData("1.001193", "Vũ Thị L"), _Key())
+        _receive(session, ops.IntakeData("1.001193", "Vũ Văn K"), new_signing_key())
+        _receive(session, ops.IntakeData("1.001193", "Vũ Thị L"), new_signing_key())
         first, second = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
         head = session.get(AuditHead, 1)
         assert (first.seq, second.seq) == (1, 2)
@@ -179,7 +175,7 @@ def test_dossier_object_is_built_on_first_use(db_url: str) -> None:
         data = ops.IntakeData("1.001193", "Đinh Văn M")
         ctx = ops.DeskContext(AGENCY, BASE)
         result = commit_intake(session, lambda: ops.receive_dossier(
-            session, ctx, data, key=_Key(), cipher=None, actor="t", now=NOW))
+            session, ctx, data, key=new_signing_key(), cipher=None, actor="t", now=NOW))
         assert len(session.identity_map) == 0
         assert result.code == f"{AGENCY}-261130-0001"
         dossier = result.dossier

@@ -11,21 +11,15 @@ from sqlalchemy.orm import Session
 
 from app.db import make_engine
 from app.desk import operations as ops
-from app.desk import tokens
 from app.desk.codes import parse_dossier_code
 from app.desk.intake_tx import commit_intake
 from app.models.dossier import Dossier, DossierCounter
+from tests.helpers import new_signing_key
 
 AGENCY = "000.00.01.H26"
 NOW = datetime(2026, 11, 30, 2, 30, tzinfo=UTC)  # Monday 09:30 in Hà Nội
 PROCESSES = 4
 PER_PROCESS = 50
-
-
-class _Key:
-    def __init__(self) -> None:
-        self.private_key = tokens.generate_private_key()
-        self.kid = tokens.thumbprint(self.private_key)
 
 
 Form = tuple[str, str]
@@ -37,7 +31,7 @@ def _submitter(url: str, worker: int, forms: list[Form], start: mp.synchronize.E
     """Submit ``forms`` one after the other once ``start`` is set; put (idempotency key, code,
     created) per form on ``results``, or ("error", what, False) and stop."""
     engine = make_engine(url)
-    key = _Key()
+    key = new_signing_key()
     ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
     start.wait()
     try:
@@ -124,7 +118,7 @@ def test_concurrent_double_submits_make_one_dossier_each(db_url: str) -> None:
 
 def test_rolled_back_intake_leaves_no_gap(db_url: str) -> None:
     engine = make_engine(db_url)
-    key = _Key()
+    key = new_signing_key()
     ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
     with Session(engine) as session:
         first = ops.receive_dossier(
@@ -156,7 +150,7 @@ def test_rolled_back_intake_leaves_no_gap(db_url: str) -> None:
 @pytest.mark.parametrize("repeat", [2])
 def test_double_submit_creates_one_dossier(db_url: str, repeat: int) -> None:
     engine = make_engine(db_url)
-    key = _Key()
+    key = new_signing_key()
     ctx = ops.DeskContext(AGENCY, "https://motcua.example.vn")
     data = ops.IntakeData("1.001193", "Lê Thị C", idempotency_key="form-123")
     results = []

@@ -22,18 +22,13 @@ from app.desk.workflow import (
     check_transition,
 )
 from app.extensions import db
+from app.keys import SigningKey
 from app.models.audit import AuditEntry
 from app.models.dossier import Dossier
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, new_signing_key
 
 MONDAY_0930 = datetime(2026, 11, 30, 9, 30, tzinfo=ZONE)
 BASE = "https://motcua.example.vn"
-
-
-class _Key:
-    def __init__(self) -> None:
-        self.private_key = tokens.generate_private_key()
-        self.kid = tokens.thumbprint(self.private_key)
 
 
 @pytest.fixture
@@ -43,8 +38,8 @@ def session(app: Flask) -> Iterator[Session]:
 
 
 @pytest.fixture
-def key() -> _Key:
-    return _Key()
+def key() -> SigningKey:
+    return new_signing_key()
 
 
 @pytest.fixture
@@ -55,7 +50,7 @@ def ctx(session: Session) -> ops.DeskContext:
 def receive(
     session: Session,
     ctx: ops.DeskContext,
-    key: _Key,
+    key: SigningKey,
     code: str = "LT-KS-TT-BHYT",
     now: datetime = MONDAY_0930,
 ) -> Dossier:
@@ -111,14 +106,15 @@ def test_timeliness_rule() -> None:
 
 
 # ----- with a database -------------------------------------------------------------------
-def test_due_time_from_catalogue(session: Session, ctx: ops.DeskContext, key: _Key) -> None:
+def test_due_time_from_catalogue(session: Session, ctx: ops.DeskContext, key: SigningKey) -> None:
     dossier = receive(session, ctx, key)  # 3 working days, Monday 09:30
     assert dossier.due_at == datetime(2026, 12, 3, 17, 0, tzinfo=ZONE)
     same_day = receive(session, ctx, key, code="1.001193")  # 4 working hours
     assert same_day.due_at == datetime(2026, 11, 30, 15, 0, tzinfo=ZONE)  # 2 h + lunch + 2 h
 
 
-def test_supplement_pauses_the_clock(session: Session, ctx: ops.DeskContext, key: _Key) -> None:
+def test_supplement_pauses_the_clock(session: Session, ctx: ops.DeskContext,
+                                     key: SigningKey) -> None:
     dossier = receive(session, ctx, key)
     cal = ctx.calendar
     ops.change_status(
@@ -163,7 +159,7 @@ def test_supplement_pauses_the_clock(session: Session, ctx: ops.DeskContext, key
     ]
 
 
-def test_finish_and_return(session: Session, ctx: ops.DeskContext, key: _Key) -> None:
+def test_finish_and_return(session: Session, ctx: ops.DeskContext, key: SigningKey) -> None:
     dossier = receive(session, ctx, key)
     for target in (Status.PROCESSING, Status.RESULT_READY, Status.RETURNED):
         ops.change_status(
@@ -182,7 +178,7 @@ def test_finish_and_return(session: Session, ctx: ops.DeskContext, key: _Key) ->
 
 
 def test_withdrawn_dossier_is_not_overdue_forever(
-    session: Session, ctx: ops.DeskContext, key: _Key
+    session: Session, ctx: ops.DeskContext, key: SigningKey
 ) -> None:
     dossier = receive(session, ctx, key)
     ops.change_status(
@@ -201,7 +197,7 @@ def test_withdrawn_dossier_is_not_overdue_forever(
     assert ops.dossier_timeliness(dossier, later) is Timeliness.NOT_TIMED
 
 
-def test_apology_only_when_overdue(session: Session, ctx: ops.DeskContext, key: _Key) -> None:
+def test_apology_only_when_overdue(session: Session, ctx: ops.DeskContext, key: SigningKey) -> None:
     dossier = receive(session, ctx, key)
     before_due = datetime(2026, 12, 2, 9, tzinfo=ZONE)
     with pytest.raises(ops.NotOverdueError):
@@ -228,7 +224,7 @@ def test_apology_only_when_overdue(session: Session, ctx: ops.DeskContext, key: 
     assert view.promised_at == letter.new_due_at
 
 
-def test_reissue_revokes_old_token(session: Session, ctx: ops.DeskContext, key: _Key) -> None:
+def test_reissue_revokes_old_token(session: Session, ctx: ops.DeskContext, key: SigningKey) -> None:
     dossier = receive(session, ctx, key)
     old_token, old_key, old_code = dossier.token, dossier.lookup_key, dossier.code
     jwks = tokens.build_jwks([key.private_key])
@@ -249,7 +245,7 @@ def test_reissue_revokes_old_token(session: Session, ctx: ops.DeskContext, key: 
     assert (dossier.lookup_key, dossier.code) == (old_key, old_code)
 
 
-def test_lookup_by_key(session: Session, ctx: ops.DeskContext, key: _Key) -> None:
+def test_lookup_by_key(session: Session, ctx: ops.DeskContext, key: SigningKey) -> None:
     dossier = receive(session, ctx, key)
     assert ops.find_by_lookup_key(session, dossier.lookup_key) is dossier
     assert ops.find_by_lookup_key(session, "A" * 22) is None
@@ -258,7 +254,7 @@ def test_lookup_by_key(session: Session, ctx: ops.DeskContext, key: _Key) -> Non
 
 
 def test_catalogue_edit_never_rewrites_received_dossiers(
-    session: Session, ctx: ops.DeskContext, key: _Key
+    session: Session, ctx: ops.DeskContext, key: SigningKey
 ) -> None:
     old = receive(session, ctx, key, code="2.000884")
     today = MONDAY_0930.date()
@@ -298,7 +294,7 @@ def test_catalogue_edit_never_rewrites_received_dossiers(
         )
 
 
-def test_admin_day_off_moves_due_time(session: Session, key: _Key) -> None:
+def test_admin_day_off_moves_due_time(session: Session, key: SigningKey) -> None:
     from app.models.desk_calendar import CalendarDay
 
     session.add(CalendarDay(day=date(2026, 12, 1), kind="off", note="Bầu cử"))
@@ -309,7 +305,7 @@ def test_admin_day_off_moves_due_time(session: Session, key: _Key) -> None:
 
 
 @pytest.mark.both_databases
-def test_intake_reads_the_declared_days_itself(session: Session, key: _Key) -> None:
+def test_intake_reads_the_declared_days_itself(session: Session, key: SigningKey) -> None:
     """Given the office's settings (a CalendarConfig), the intake reads the admin's declared
     days with its own statement: each new declaration counts from the next intake on."""
     from app.desk.calendar import CalendarConfig
